@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """The JSON API v1: thin endpoints over the workflow and mentoring services."""
+
+    name = "api"
+    verbose_name = "API"

@@ -1,0 +1,208 @@
+"""Writes on an innovation that do not move the case: profile edits, sessions, evidence."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow import policy
+from workflow.errors import ActionConflict, ActionForbidden, GuardFailed
+
+from .models import (
+    Attachment,
+    EvidenceItem,
+    FollowUp,
+    Indicator,
+    Innovation,
+    Maturity,
+    MentoringSession,
+)
+from .uploads import upload_errors
+
+_MATURITY_STEPS = {
+    Maturity.UJI_COBA: ["start_trial"],
+    Maturity.PENERAPAN: ["start_trial", "start_implementation"],
+}
+_MATURITY_ORDER = [Maturity.INISIATIF, Maturity.UJI_COBA, Maturity.PENERAPAN]
+
+
+def _locked(innovation_id: int) -> Innovation:
+    return Innovation.objects.select_for_update().get(pk=innovation_id)
+
+
+def _apply_maturity(innovation: Innovation, target: str) -> None:
+    """Walk the maturity machine forward to `target`, enforcing its guards."""
+    current = innovation.maturity
+    if _MATURITY_ORDER.index(target) < _MATURITY_ORDER.index(current):
+        raise GuardFailed(
+            _("Tahapan tidak dapat mundur."),
+            fields={
+                "maturity": [_("Tahapan tidak dapat mundur dari %s.") % Maturity(current).label]
+            },
+        )
+    errors = innovation.maturity_errors(target)
+    if errors:
+        raise GuardFailed(
+            _("Syarat tahapan belum terpenuhi."), fields={k: [v] for k, v in errors.items()}
+        )
+    for step in _MATURITY_STEPS.get(target, []):
+        transition = getattr(innovation, step)
+        if transition.can_proceed():
+            transition()
+
+
+@transaction.atomic
+def update_innovation(
+    *, user: AbstractBaseUser, innovation_id: int, changes: dict[str, Any]
+) -> Innovation:
+    """Apply validated profile changes; only fields the caller may edit in this stage."""
+    innovation = _locked(innovation_id)
+    actor = policy.actor_for(user)
+    if not policy.can_view(actor, innovation):
+        raise ActionForbidden(_("Anda tidak memiliki akses ke inovasi ini."))
+    editable = policy.editable_fields(actor, innovation)
+    if not editable:
+        raise ActionForbidden(_("Anda tidak dapat mengubah inovasi ini pada tahap sekarang."))
+    refused = sorted(set(changes) - editable)
+    if refused:
+        raise GuardFailed(
+            _("Sebagian kolom tidak dapat diubah pada tahap ini."),
+            fields={name: [_("Kolom ini tidak dapat diubah pada tahap ini.")] for name in refused},
+        )
+    related = changes.pop("related_urusan", None)
+    target_maturity = changes.pop("maturity", None)
+    for name, value in changes.items():
+        setattr(innovation, name, value)
+    if (
+        innovation.trial_date
+        and innovation.implementation_date
+        and innovation.implementation_date < innovation.trial_date
+    ):
+        raise GuardFailed(
+            _("Tanggal tidak konsisten."),
+            fields={
+                "implementation_date": [_("Waktu penerapan tidak boleh sebelum waktu uji coba.")]
+            },
+        )
+    if target_maturity and target_maturity != innovation.maturity:
+        _apply_maturity(innovation, target_maturity)
+    innovation.save()
+    if related is not None:
+        innovation.related_urusan.set(related)
+    return innovation
+
+
+def _stored_file_fields(upload: UploadedFile, user: AbstractBaseUser, field: str) -> dict:
+    content_type, errors = upload_errors(upload)
+    if errors:
+        raise GuardFailed(errors[0], fields={field: errors})
+    return {
+        "file": upload,
+        "original_name": upload.name[:255],
+        "content_type": content_type,
+        "size": upload.size,
+        "uploaded_by": user,
+    }
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    user: AbstractBaseUser,
+    innovation_id: int,
+    indicator_id: int,
+    parameter: int,
+    upload: UploadedFile | None,
+    description: str = "",
+) -> EvidenceItem:
+    innovation = _locked(innovation_id)
+    if not policy.can_upload_evidence(policy.actor_for(user), innovation):
+        raise ActionForbidden(_("Data dukung hanya dapat diunggah oleh OPD pada tahap pengemasan."))
+    indicator = Indicator.objects.filter(pk=indicator_id, year=innovation.year).first()
+    errors: dict[str, list[str]] = {}
+    if indicator is None:
+        errors["indicator"] = [_("Indikator tidak ada untuk tahun %d.") % innovation.year]
+    if parameter not in (1, 2, 3):
+        errors["parameter"] = [_("Parameter harus 1, 2 atau 3.")]
+    if errors:
+        raise GuardFailed(_("Data dukung tidak valid."), fields=errors)
+    return EvidenceItem.objects.create(
+        innovation=innovation,
+        indicator=indicator,
+        parameter=parameter,
+        description=description,
+        **_stored_file_fields(upload, user, "file"),
+    )
+
+
+@transaction.atomic
+def add_attachment(
+    *, user: AbstractBaseUser, innovation_id: int, kind: str, upload: UploadedFile | None
+) -> Attachment:
+    innovation = _locked(innovation_id)
+    if not policy.editable_fields(policy.actor_for(user), innovation):
+        raise ActionForbidden(
+            _("Lampiran hanya dapat ditambahkan oleh OPD saat inovasi di tangannya.")
+        )
+    if kind not in Attachment.Kind.values:
+        raise GuardFailed(
+            _("Jenis lampiran tidak dikenal."), fields={"kind": [_("Pilih jenis lampiran.")]}
+        )
+    return Attachment.objects.create(
+        innovation=innovation, kind=kind, **_stored_file_fields(upload, user, "file")
+    )
+
+
+@transaction.atomic
+def review_evidence(
+    *, user: AbstractBaseUser, evidence_id: int, valid: bool, note: str = ""
+) -> EvidenceItem:
+    item = EvidenceItem.objects.select_related("indicator").get(pk=evidence_id)
+    innovation = _locked(item.innovation_id)
+    if not policy.can_review_evidence(policy.actor_for(user), innovation):
+        raise ActionForbidden(
+            _("Hanya verifikator yang tidak mendampingi inovasi ini dapat memeriksa data dukung.")
+        )
+    if not valid and not note.strip():
+        raise GuardFailed(
+            _("Catatan wajib diisi."),
+            fields={"note": [_("Jelaskan mengapa data dukung tidak valid.")]},
+        )
+    item.review = EvidenceItem.Review.VALID if valid else EvidenceItem.Review.INVALID
+    item.review_note = note.strip()
+    item.reviewed_by = user
+    item.reviewed_at = timezone.now()
+    item.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
+    return item
+
+
+@transaction.atomic
+def log_session(
+    *,
+    user: AbstractBaseUser,
+    innovation_id: int,
+    date: date,
+    mode: str,
+    topic: str,
+    notes: str = "",
+    follow_ups: list[dict] | None = None,
+) -> MentoringSession:
+    """Record a mentoring session with its follow-up items (each: description, due_date)."""
+    innovation = _locked(innovation_id)
+    actor = policy.actor_for(user)
+    if not actor.mentors(innovation):
+        raise ActionForbidden(_("Hanya pendamping unit ini yang dapat mencatat sesi."))
+    if not policy.can_log_session(actor, innovation):
+        raise ActionConflict(_("Sesi hanya dapat dicatat pada tahap pendampingan atau pengemasan."))
+    session = MentoringSession.objects.create(
+        innovation=innovation, mentor=user, date=date, mode=mode, topic=topic, notes=notes
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(session=session, description=item["description"], due_date=item["due_date"])
+        for item in follow_ups or []
+    )
+    return session

@@ -1,0 +1,125 @@
+"""The InnovationFlow: the lifecycle of design section 4 as one viewflow process.
+
+Every stage and head gate is a human task; a gate's decision is stored on the process and read by
+the `If` node that follows it. Tasks are completed only by `workflow.services.perform_action`;
+viewflow's own execute URL sends the user to the case page, where the action forms are.
+"""
+
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from mentoring.models import Innovation, Membership, MentorAssignment, Stage
+
+from . import policy
+from .models import InnovationProcess
+
+
+def open_case_page(request, **kwargs):
+    """A task's execute view: the actions live on the innovation page."""
+    return redirect("portal:innovation-detail", pk=request.activation.process.innovation_id)
+
+
+def _decided(decision: str):
+    def condition(activation) -> bool:
+        return activation.process.data.get("decision") == decision
+
+    return condition
+
+
+def _opd_owner(activation):
+    """OPD-side tasks go to whoever drafted the case while they still work in the unit."""
+    innovation = Innovation.objects.only("unit_id", "created_by_id").get(
+        pk=activation.process.innovation_id
+    )
+    if Membership.objects.filter(
+        unit_id=innovation.unit_id, user_id=innovation.created_by_id
+    ).exists():
+        return innovation.created_by
+    return _head_owner(activation)
+
+
+def _head_owner(activation):
+    innovation = activation.process.innovation
+    head = (
+        Membership.objects.filter(unit_id=innovation.unit_id, position=Membership.Position.HEAD)
+        .select_related("user")
+        .first()
+    )
+    return head.user if head else None
+
+
+def _mentor_owner(activation):
+    innovation = activation.process.innovation
+    lead = (
+        MentorAssignment.objects.filter(
+            unit_id=innovation.unit_id, year=innovation.year, is_lead=True
+        )
+        .select_related("mentor")
+        .first()
+    )
+    return lead.mentor if lead else None
+
+
+class CaseTask(flow.View):
+    """A human task whose assignment and execution rights come from `workflow.policy`."""
+
+    def __init__(self, stage: str, **kwargs) -> None:
+        super().__init__(open_case_page, **kwargs)
+        self.stage = stage
+        self.Annotation(title=Stage(stage).label)
+        # Unowned tasks show in viewflow's queue only to admins unless a node says otherwise.
+        self.Permission("workflow.manage_innovationprocess")
+
+    def _allowed(self, user, task) -> bool:
+        if not user.is_authenticated:
+            return False
+        innovation = task.process.coerced.innovation
+        if innovation.stage != self.stage:
+            return False
+        return bool(policy.allowed_actions(policy.actor_for(user), innovation))
+
+    def can_assign(self, user, task) -> bool:
+        return task.owner_id is None and self._allowed(user, task)
+
+    def can_execute(self, user, task) -> bool:
+        return self._allowed(user, task)
+
+
+class InnovationFlow(flow.Flow):
+    process_class = InnovationProcess
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Kasus inovasi")
+    process_description = _("Usulan, pendampingan, pengemasan, verifikasi dan pelaporan inovasi.")
+
+    start = flow.StartHandle(this.start_case).Next(this.proposal)
+
+    proposal = CaseTask(Stage.PROPOSAL).Assign(_opd_owner).Next(this.proposal_gate)
+    proposal_gate = CaseTask(Stage.PROPOSAL_GATE).Assign(_head_owner).Next(this.proposal_decided)
+    proposal_decided = flow.If(_decided("approve")).Then(this.mentoring).Else(this.proposal)
+
+    mentoring = CaseTask(Stage.MENTORING).Assign(_mentor_owner).Next(this.packaging)
+
+    packaging = CaseTask(Stage.PACKAGING).Assign(_opd_owner).Next(this.packaging_gate)
+    packaging_gate = CaseTask(Stage.PACKAGING_GATE).Assign(_head_owner).Next(this.packaging_decided)
+    packaging_decided = flow.If(_decided("approve")).Then(this.verification).Else(this.packaging)
+
+    verification = (
+        CaseTask(Stage.VERIFICATION)
+        .Permission("workflow.verify_case")
+        .Next(this.verification_decided)
+    )
+    verification_decided = flow.If(_decided("accept")).Then(this.reporting).Else(this.packaging)
+
+    reporting = CaseTask(Stage.REPORTING).Assign(_opd_owner).Next(this.report_gate)
+    report_gate = CaseTask(Stage.REPORT_GATE).Assign(_head_owner).Next(this.report_decided)
+    report_decided = flow.If(_decided("approve")).Then(this.close).Else(this.reporting)
+
+    close = CaseTask(Stage.CLOSE).Permission("workflow.close_case").Next(this.end)
+    end = flow.End()
+
+    def start_case(self, activation, innovation: Innovation):
+        activation.process.innovation = innovation
+        activation.process.data = {}
+        return activation.process

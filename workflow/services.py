@@ -1,0 +1,174 @@
+"""The only code that opens or moves a case."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.fsm import TransitionNotAllowed
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
+
+from mentoring.models import Holder, Innovation, Stage
+
+from . import guards, policy
+from .errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
+from .flows import InnovationFlow
+from .models import CaseEvent, InnovationProcess
+from .signals import case_moved
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    innovation: Innovation
+    event: CaseEvent
+
+
+def _record(
+    *,
+    innovation: Innovation,
+    actor: AbstractBaseUser,
+    action: str,
+    from_stage: str,
+    comment: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        innovation=innovation,
+        actor=actor,
+        action=action,
+        from_stage=from_stage,
+        to_stage=innovation.stage,
+        comment=comment,
+        data=data or {},
+    )
+    case_moved.send(sender=CaseEvent, event=event, innovation=innovation)
+    return event
+
+
+@transaction.atomic
+def open_case(*, user: AbstractBaseUser, innovation: Innovation) -> ActionResult:
+    """Save a new innovation (already validated) and start its process in the proposal stage."""
+    actor = policy.actor_for(user)
+    if not actor.works_in(innovation.unit_id):
+        raise ActionForbidden(
+            _("Hanya kepala atau operator unit ini yang dapat mengusulkan inovasi.")
+        )
+    innovation.created_by = user
+    innovation.stage = Stage.PROPOSAL
+    innovation.awaiting = Holder.OPD
+    innovation.save()
+    InnovationFlow.start.run(innovation=innovation)
+    event = _record(innovation=innovation, actor=user, action="create", from_stage="")
+    return ActionResult(innovation=innovation, event=event)
+
+
+def _comment_required(stage: str, action: str) -> bool:
+    if action == "return":
+        # A verification return lists the invalid evidence items itself.
+        return stage != Stage.VERIFICATION
+    return action in policy.COMMENT_REQUIRED
+
+
+def _check(actor: policy.Actor, innovation: Innovation, action: str, comment: str) -> None:
+    if not policy.can_view(actor, innovation):
+        raise ActionForbidden(_("Anda tidak memiliki akses ke inovasi ini."))
+    if policy.target_stage(innovation.stage, action) is None:
+        raise ActionConflict(
+            _("Aksi '%(action)s' tidak dapat dilakukan pada tahap %(stage)s.")
+            % {"action": action, "stage": innovation.get_stage_display()}
+        )
+    holder = policy.required_holder(innovation.stage, action)
+    if not policy.may_hold(actor, innovation, holder):
+        raise ActionForbidden(
+            _("Peran atau unit Anda tidak berwenang melakukan aksi ini (menunggu: %(holder)s).")
+            % {"holder": Holder(holder).label}
+        )
+    if _comment_required(innovation.stage, action) and not comment.strip():
+        raise GuardFailed(
+            _("Komentar wajib diisi."),
+            fields={"comment": [_("Komentar wajib diisi untuk aksi ini.")]},
+        )
+    errors = guards.action_errors(innovation, action)
+    if errors:
+        raise GuardFailed(_("Inovasi belum memenuhi syarat untuk aksi ini."), fields=errors)
+
+
+def _complete_task(process: InnovationProcess, stage: str, user, action: str, comment: str) -> None:
+    node = getattr(InnovationFlow, stage)
+    task = (
+        process.task_set.filter(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .order_by("-id")
+        .first()
+    )
+    if task is None:
+        raise ActionConflict(_("Tugas untuk tahap ini tidak ditemukan; muat ulang halaman."))
+    activation = node.activation_class(task)
+    # Whoever the policy allowed to act takes the task (an operator for a colleague, say).
+    task.owner = user
+    task.status = STATUS.ASSIGNED
+    activation.start(None)
+    task.data = {"action": action, "comment": comment}
+    activation.process.data = {**activation.process.data, "decision": action}
+    activation.process.save(update_fields=["data"])
+    activation.execute()
+
+
+def perform_action(
+    *, user: AbstractBaseUser, innovation_id: int, action: str, comment: str = ""
+) -> ActionResult:
+    """Take `action` on the case for `user`: check, move the process, record history.
+
+    One transaction under the process row lock; a concurrent move that won first makes this
+    one fail with ActionConflict, never move twice.
+    """
+    if action not in policy.ACTIONS:
+        raise UnknownAction(
+            _("Aksi tidak dikenal: %(action)s.") % {"action": action},
+            fields={"action": [_("Pilih salah satu: %s.") % ", ".join(policy.ACTIONS)]},
+        )
+    process_id = (
+        InnovationProcess.objects.filter(innovation_id=innovation_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if process_id is None:
+        raise Innovation.DoesNotExist
+    actor = policy.actor_for(user)
+    try:
+        with InnovationFlow.lock(process_id), transaction.atomic():
+            innovation = (
+                Innovation.objects.select_for_update(of=("self",))
+                .select_related("unit")
+                .get(pk=innovation_id)
+            )
+            _check(actor, innovation, action, comment)
+            from_stage = innovation.stage
+            data: dict = {}
+            if action in policy.CANCEL_MOVES:
+                process = InnovationProcess.objects.get(pk=process_id)
+                InnovationFlow.instance.cancel(process)
+            else:
+                process = InnovationProcess.objects.get(pk=process_id)
+                if action == "return" and from_stage == Stage.VERIFICATION:
+                    data["invalid_evidence"] = [
+                        {"id": item.pk, "indicator": str(item.indicator), "note": item.review_note}
+                        for item in guards.invalid_evidence(innovation)
+                    ]
+                _complete_task(process, from_stage, user, action, comment)
+            innovation.stage = policy.target_stage(from_stage, action)
+            innovation.awaiting = policy.holder_of(innovation.stage)
+            innovation.save(update_fields=["stage", "awaiting", "updated_at"])
+            event = _record(
+                innovation=innovation,
+                actor=user,
+                action=action,
+                from_stage=from_stage,
+                comment=comment.strip(),
+                data=data,
+            )
+    except (FlowLockFailed, TransitionNotAllowed) as exc:
+        raise ActionConflict(
+            _("Kasus ini baru saja diproses orang lain; muat ulang halaman.")
+        ) from exc
+    return ActionResult(innovation=innovation, event=event)

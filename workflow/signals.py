@@ -1,0 +1,10 @@
+"""Domain events of the case engine, sent inside the action's transaction.
+
+Receivers (the notifications app) write their rows in the same transaction and push on commit;
+`workflow` itself knows nothing about delivery.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: event (CaseEvent), innovation (Innovation)
+case_moved = Signal()
