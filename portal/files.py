@@ -1,0 +1,37 @@
+"""Private case files: served only to people who may see the case."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+
+from mentoring.models import Attachment, EvidenceItem
+from workflow import policy
+
+
+def _serve(request, stored):
+    if not policy.can_view(policy.actor_for(request.user), stored.innovation):
+        raise PermissionDenied
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type=stored.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=stored.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def evidence_file(request, pk: int):
+    return _serve(
+        request, get_object_or_404(EvidenceItem.objects.select_related("innovation"), pk=pk)
+    )
+
+
+@login_required
+def attachment_file(request, pk: int):
+    return _serve(
+        request, get_object_or_404(Attachment.objects.select_related("innovation"), pk=pk)
+    )
