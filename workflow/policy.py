@@ -60,6 +60,14 @@ CANCEL_MOVES = {
 }
 
 
+def comment_required(stage: str, action: str) -> bool:
+    """Whether `action` in `stage` must carry a comment (a verification return lists the
+    invalid evidence items itself, so it needs none)."""
+    if action == "return":
+        return stage != Stage.VERIFICATION
+    return action in COMMENT_REQUIRED
+
+
 def holder_of(stage: str) -> str:
     rule = LIFECYCLE.get(stage)
     return rule.holder if rule else Holder.NONE
@@ -133,10 +141,13 @@ def can_view(actor: Actor, innovation: Innovation) -> bool:
 
 def has_mentored(actor: Actor, innovation: Innovation) -> bool:
     """Assigned as mentor for the case's unit and year, or logged a session on it."""
-    return (
-        actor.mentors(innovation)
-        or MentoringSession.objects.filter(innovation=innovation, mentor_id=actor.user.pk).exists()
-    )
+    if actor.mentors(innovation):
+        return True
+    # Lists prefetch `sessions` so that this costs no query per row.
+    prefetched = getattr(innovation, "_prefetched_objects_cache", {}).get("sessions")
+    if prefetched is not None:
+        return any(session.mentor_id == actor.user.pk for session in prefetched)
+    return MentoringSession.objects.filter(innovation=innovation, mentor_id=actor.user.pk).exists()
 
 
 def may_hold(actor: Actor, innovation: Innovation, holder: str) -> bool:
