@@ -1,1 +1,25 @@
-urlpatterns = []
+"""API v1 routes (mounted at /api/v1/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token", views.TokenView.as_view(), name="token"),
+    path("me", views.MeView.as_view(), name="me"),
+    path("units/", views.UnitListView.as_view(), name="unit-list"),
+    path("units/<slug:code>/", views.UnitDetailView.as_view(), name="unit-detail"),
+    path("innovations/", views.InnovationListView.as_view(), name="innovation-list"),
+    path("innovations/<int:pk>/", views.InnovationDetailView.as_view(), name="innovation-detail"),
+    path("innovations/<int:pk>/actions/", views.ActionListView.as_view(), name="action-list"),
+    path(
+        "innovations/<int:pk>/actions/<str:name>/",
+        views.ActionView.as_view(),
+        name="action",
+    ),
+    path("innovations/<int:pk>/history/", views.HistoryView.as_view(), name="history"),
+    path("innovations/<int:pk>/sessions/", views.SessionListView.as_view(), name="session-list"),
+    path("innovations/<int:pk>/evidence/", views.EvidenceListView.as_view(), name="evidence-list"),
+    path("evidence/<int:pk>/review", views.EvidenceReviewView.as_view(), name="evidence-review"),
+]

@@ -1,0 +1,395 @@
+"""Request validation and response shapes of API v1; no business rules live here."""
+
+from django.contrib.auth import authenticate, get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from mentoring.models import (
+    EvidenceItem,
+    FollowUp,
+    Innovation,
+    Maturity,
+    MentoringSession,
+    Unit,
+    Urusan,
+)
+from workflow import policy
+from workflow.models import CaseEvent
+
+User = get_user_model()
+
+
+def full_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class PersonSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.SerializerMethodField()
+
+    def get_full_name(self, user) -> str:
+        return full_name(user)
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context.get("request"),
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                {"password": [_("Nama pengguna atau kata sandi salah.")]}
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MentorAssignmentSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.name")
+    year = serializers.IntegerField()
+    is_lead = serializers.BooleanField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    head_of = serializers.ListField(child=serializers.CharField(), help_text="Unit codes.")
+    operator_of = serializers.ListField(child=serializers.CharField(), help_text="Unit codes.")
+    mentor_assignments = MentorAssignmentSerializer(many=True)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "kind_label"]
+
+
+class UnitMentorSerializer(PersonSerializer):
+    username = serializers.CharField(source="mentor.username")
+    is_lead = serializers.BooleanField()
+
+    def get_full_name(self, assignment) -> str:
+        return full_name(assignment.mentor)
+
+
+class UnitDetailSerializer(UnitSerializer):
+    year = serializers.IntegerField(help_text="The programme year the mentors are listed for.")
+    head = PersonSerializer(allow_null=True)
+    operators = PersonSerializer(many=True)
+    mentors = UnitMentorSerializer(many=True)
+
+    class Meta(UnitSerializer.Meta):
+        fields = [*UnitSerializer.Meta.fields, "year", "head", "operators", "mentors"]
+
+
+# --- innovations ------------------------------------------------------------------------------
+
+
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class InnovationSerializer(serializers.ModelSerializer):
+    """An innovation case: its IID profile, report, position in the lifecycle and what the
+    caller may do with it now. Also validates a new case (POST)."""
+
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.all(),
+        required=False,
+        write_only=True,
+        help_text="Unit code; defaults to the caller's unit when they work in exactly one.",
+    )
+    unit_detail = UnitRefSerializer(source="unit", read_only=True)
+    year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Programme year; defaults to the current year.",
+    )
+    main_urusan = serializers.SlugRelatedField(
+        slug_field="code", queryset=Urusan.objects.all(), help_text="Urusan code."
+    )
+    related_urusan = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Urusan.objects.all(),
+        many=True,
+        required=False,
+        help_text="Urusan codes.",
+    )
+    budget = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=0,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
+    )
+    bentuk_label = serializers.CharField(source="get_bentuk_display", read_only=True)
+    jenis_label = serializers.CharField(source="get_jenis_display", read_only=True)
+    inisiator_label = serializers.CharField(source="get_inisiator_display", read_only=True)
+    maturity_label = serializers.CharField(source="get_maturity_display", read_only=True)
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    awaiting_label = serializers.CharField(source="get_awaiting_display", read_only=True)
+    rancang_bangun_words = serializers.IntegerField(read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    actions = serializers.SerializerMethodField(
+        help_text="Actions the caller may take on the case now."
+    )
+
+    class Meta:
+        model = Innovation
+        fields = [
+            "id",
+            "unit",
+            "unit_detail",
+            "year",
+            "name",
+            "bentuk",
+            "bentuk_label",
+            "jenis",
+            "jenis_label",
+            "inisiator",
+            "inisiator_label",
+            "inisiator_name",
+            "main_urusan",
+            "related_urusan",
+            "trial_date",
+            "implementation_date",
+            "maturity",
+            "maturity_label",
+            "rancang_bangun",
+            "rancang_bangun_words",
+            "tujuan",
+            "manfaat",
+            "hasil",
+            "budget",
+            "report_results",
+            "report_beneficiaries",
+            "report_national_ref",
+            "stage",
+            "stage_label",
+            "awaiting",
+            "awaiting_label",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "actions",
+        ]
+        read_only_fields = ["stage", "awaiting", "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, innovation) -> list[str]:
+        actor = self.context.get("actor")
+        return policy.allowed_actions(actor, innovation) if actor else []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Clients read the unit as {code, name}; the write side takes the bare code.
+        data["unit"] = data.pop("unit_detail")
+        return data
+
+    def to_internal_value(self, data):
+        # A key the client may not write is named, not silently dropped.
+        if hasattr(data, "keys"):
+            writable = {name for name, f in self.fields.items() if not f.read_only}
+            unknown = sorted(set(data.keys()) - writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [_("Kolom ini tidak dikenal atau tidak dapat diubah.")]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        trial, implementation = attrs.get("trial_date"), attrs.get("implementation_date")
+        if self.instance is None and trial and implementation and implementation < trial:
+            raise serializers.ValidationError(
+                {"implementation_date": [_("Waktu penerapan tidak boleh sebelum waktu uji coba.")]}
+            )
+        if (
+            self.instance is None
+            and attrs.get("maturity", Maturity.INISIATIF) != Maturity.INISIATIF
+        ):
+            errors = Innovation(
+                trial_date=trial, implementation_date=implementation
+            ).maturity_errors(attrs["maturity"])
+            if errors:
+                raise serializers.ValidationError({k: [v] for k, v in errors.items()})
+        return attrs
+
+
+class InnovationUpdateSerializer(InnovationSerializer):
+    """PATCH: profile and report fields; unit and year are fixed once the case is open."""
+
+    class Meta(InnovationSerializer.Meta):
+        read_only_fields = [*InnovationSerializer.Meta.read_only_fields, "unit", "year"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in ("unit", "year"):
+            fields[name].read_only = True
+        return fields
+
+
+class ActionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    comment_required = serializers.BooleanField()
+
+
+class ActionRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = PersonSerializer()
+    from_stage = serializers.CharField(read_only=True)
+    from_label = serializers.CharField(source="get_from_stage_display", read_only=True)
+    to_stage = serializers.CharField(read_only=True)
+    to_label = serializers.CharField(source="get_to_stage_display", read_only=True)
+    data = serializers.JSONField()
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "actor",
+            "from_stage",
+            "from_label",
+            "to_stage",
+            "to_label",
+            "comment",
+            "data",
+        ]
+
+
+class ActionResultSerializer(serializers.Serializer):
+    innovation = InnovationSerializer()
+    event = CaseEventSerializer()
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "description", "due_date", "done"]
+        read_only_fields = ["id", "done"]
+
+
+class MentoringSessionSerializer(serializers.ModelSerializer):
+    mentor = PersonSerializer(read_only=True)
+    mode_label = serializers.CharField(source="get_mode_display", read_only=True)
+    follow_ups = FollowUpSerializer(many=True, required=False)
+
+    class Meta:
+        model = MentoringSession
+        fields = [
+            "id",
+            "date",
+            "mode",
+            "mode_label",
+            "topic",
+            "notes",
+            "follow_ups",
+            "mentor",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+class EvidenceItemSerializer(serializers.ModelSerializer):
+    indicator = serializers.IntegerField(source="indicator.number", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    review_label = serializers.CharField(source="get_review_display", read_only=True)
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username", read_only=True, allow_null=True, default=None
+    )
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "parameter",
+            "description",
+            "original_name",
+            "content_type",
+            "size",
+            "file_url",
+            "uploaded_by",
+            "uploaded_at",
+            "review",
+            "review_label",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_file_url(self, item) -> str:
+        """Served only to people who may see the case (portal.files)."""
+        return reverse("portal:evidence-file", args=[item.pk])
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField(
+        min_value=1, help_text="The indicator's number in the innovation's year (e.g. 16)."
+    )
+    parameter = serializers.IntegerField(help_text="The chosen parameter: 1, 2 or 3.")
+    # Size and content type are checked by the service (mentoring.uploads), by content.
+    file = serializers.FileField(required=False, allow_empty_file=False)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300
+    )
+
+
+class EvidenceReviewSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field (empty when the error concerns no field).",
+    )

@@ -1,0 +1,424 @@
+"""API v1 endpoints: thin wrappers over mentoring/workflow selectors and services.
+
+Every write goes through a service (workflow.services for moves, mentoring.services for the rest);
+their WorkflowErrors become HTTP answers in api.errors.
+"""
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mentoring import selectors
+from mentoring import services as mentoring_services
+from mentoring.models import (
+    EvidenceItem,
+    FollowUp,
+    Indicator,
+    Innovation,
+    Membership,
+    MentorAssignment,
+    MentoringSession,
+    Role,
+    Unit,
+)
+from workflow import policy
+from workflow import services as workflow_services
+from workflow.models import CaseEvent
+
+from . import serializers as s
+
+ERRORS = {
+    code: OpenApiResponse(s.ErrorSerializer, description=text)
+    for code, text in {
+        400: "Invalid input: `errors` names each field.",
+        401: "No or invalid credentials.",
+        403: "The caller's role or unit does not allow this.",
+        404: "No such object.",
+        409: "Not possible in the case's current stage, or a concurrent move won.",
+    }.items()
+}
+
+
+def errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+def innovation_queryset():
+    """What one innovation's representation reads, in a fixed number of queries."""
+    return Innovation.objects.select_related("unit", "main_urusan", "created_by").prefetch_related(
+        "related_urusan"
+    )
+
+
+def visible_innovation(request, pk: int, queryset=None) -> Innovation:
+    """The case, or 404 when it does not exist and 403 when the caller may not see it."""
+    innovation = (queryset if queryset is not None else innovation_queryset()).get(pk=pk)
+    if not policy.can_view(policy.actor_for(request.user), innovation):
+        raise PermissionDenied(_("Anda tidak memiliki akses ke inovasi ini."))
+    return innovation
+
+
+class ActorContextMixin:
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["actor"] = policy.actor_for(self.request.user)
+        return context
+
+
+# --- auth and the caller ----------------------------------------------------------------------
+
+
+class TokenView(generics.GenericAPIView):
+    """Exchange a username and password for an API token (`Authorization: Bearer <token>`)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = s.TokenRequestSerializer
+
+    @extend_schema(responses={200: s.TokenSerializer, **errors(400)}, auth=[])
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    """The caller: roles, the units they head or operate, their mentor assignments."""
+
+    @extend_schema(responses={200: s.MeSerializer, **errors(401)})
+    def get(self, request):
+        user = request.user
+        actor = policy.actor_for(user)
+        memberships = Membership.objects.filter(user=user).select_related("unit")
+        assignments = (
+            MentorAssignment.objects.filter(mentor=user)
+            .select_related("unit")
+            .order_by("-year", "unit__name")
+        )
+        data = {
+            "username": user.get_username(),
+            "full_name": s.full_name(user),
+            "roles": sorted(actor.roles),
+            "head_of": sorted(
+                m.unit.code for m in memberships if m.position == Membership.Position.HEAD
+            ),
+            "operator_of": sorted(
+                m.unit.code for m in memberships if m.position == Membership.Position.OPERATOR
+            ),
+            "mentor_assignments": assignments,
+        }
+        return Response(s.MeSerializer(data).data)
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+class UnitListView(generics.ListAPIView):
+    """Organisation units (OPD, kecamatan, puskesmas, ...)."""
+
+    serializer_class = s.UnitSerializer
+    queryset = Unit.objects.order_by("name", "code")
+
+
+def _year_param(request) -> int:
+    raw = request.query_params.get("year")
+    if raw is None or raw == "":
+        return timezone.localdate().year
+    if not raw.isdigit():
+        raise ValidationError({"year": [_("Tahun harus berupa angka.")]})
+    return int(raw)
+
+
+class UnitDetailView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", int, description="Programme year of the mentors (default: this year)."
+            )
+        ],
+        responses={200: s.UnitDetailSerializer, **errors(400, 401, 404)},
+    )
+    def get(self, request, code: str):
+        """A unit with its head, operators and the mentors of the programme year."""
+        unit = get_object_or_404(Unit, code=code)
+        year = _year_param(request)
+        members = list(unit.memberships.select_related("user").order_by("user__username"))
+        unit.year = year
+        unit.head = next((m.user for m in members if m.position == Membership.Position.HEAD), None)
+        unit.operators = [m.user for m in members if m.position == Membership.Position.OPERATOR]
+        unit.mentors = selectors.current_mentors(unit=unit, year=year)
+        return Response(s.UnitDetailSerializer(unit).data)
+
+
+# --- innovations ------------------------------------------------------------------------------
+
+LIST_PARAMETERS = [
+    OpenApiParameter("stage", str, description="Stage code; several separated by commas."),
+    OpenApiParameter("unit", str, description="Unit code."),
+    OpenApiParameter("year", int, description="Programme year."),
+    OpenApiParameter("mentor", str, description="Mentor username (cases of their units)."),
+    OpenApiParameter("q", str, description="Text in the name, unit name or purpose."),
+    OpenApiParameter("awaiting", str, description="Who the case waits for (opd, head, ...)."),
+]
+
+
+def default_unit(actor: policy.Actor) -> Unit:
+    """The caller's unit when they work in exactly one; otherwise they must name it."""
+    units = [unit_id for unit_id in actor.head_of | actor.operator_of if actor.works_in(unit_id)]
+    if len(units) != 1:
+        raise ValidationError(
+            {"unit": [_("Sebutkan kode unit: Anda tidak bekerja tepat di satu unit.")]}
+        )
+    return Unit.objects.get(pk=units[0])
+
+
+class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
+    serializer_class = s.InnovationSerializer
+
+    def get_queryset(self):
+        qs = selectors.innovation_list(
+            user=self.request.user, params=self.request.query_params
+        ).select_related("created_by")
+        prefetches = ["related_urusan"]
+        if policy.actor_for(self.request.user).has(Role.VERIFIER):
+            # policy.has_mentored reads prefetched sessions instead of one query per row.
+            prefetches.append(
+                Prefetch("sessions", MentoringSession.objects.only("id", "innovation", "mentor"))
+            )
+        return qs.prefetch_related(*prefetches)
+
+    @extend_schema(parameters=LIST_PARAMETERS, responses={200: s.InnovationSerializer(many=True)})
+    def get(self, request, *args, **kwargs):
+        """Innovations the caller may see, newest year first, filtered and paginated."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(responses={201: s.InnovationSerializer, **errors(400, 401, 403)})
+    def post(self, request, *args, **kwargs):
+        """Propose a new innovation: opens its case in the proposal stage."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        actor = policy.actor_for(request.user)
+        unit = data.pop("unit", None) or default_unit(actor)
+        related = data.pop("related_urusan", None)
+        data.setdefault("year", timezone.localdate().year)
+        with transaction.atomic():
+            result = workflow_services.open_case(
+                user=request.user, innovation=Innovation(unit=unit, **data)
+            )
+            if related:
+                mentoring_services.update_innovation(
+                    user=request.user,
+                    innovation_id=result.innovation.pk,
+                    changes={"related_urusan": related},
+                )
+        innovation = innovation_queryset().get(pk=result.innovation.pk)
+        return Response(
+            self.get_serializer(innovation).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(f"{innovation.pk}/")},
+        )
+
+
+class InnovationDetailView(ActorContextMixin, generics.GenericAPIView):
+    serializer_class = s.InnovationSerializer
+
+    @extend_schema(responses={200: s.InnovationSerializer, **errors(401, 403, 404)})
+    def get(self, request, pk: int):
+        """One innovation case."""
+        return Response(self.get_serializer(visible_innovation(request, pk)).data)
+
+    @extend_schema(
+        request=s.InnovationUpdateSerializer,
+        responses={200: s.InnovationSerializer, **errors(400, 401, 403, 404)},
+    )
+    def patch(self, request, pk: int):
+        """Change profile or report fields the caller may edit in the current stage."""
+        innovation = visible_innovation(request, pk)
+        if not policy.editable_fields(policy.actor_for(request.user), innovation):
+            raise PermissionDenied(_("Anda tidak dapat mengubah inovasi ini pada tahap sekarang."))
+        serializer = s.InnovationUpdateSerializer(
+            innovation, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        mentoring_services.update_innovation(
+            user=request.user, innovation_id=pk, changes=dict(serializer.validated_data)
+        )
+        return Response(self.get_serializer(innovation_queryset().get(pk=pk)).data)
+
+
+def _action_item(innovation: Innovation, name: str) -> dict:
+    return {
+        "name": name,
+        "label": str(policy.ACTION_LABELS[name]),
+        "comment_required": policy.comment_required(innovation.stage, name),
+    }
+
+
+class ActionListView(APIView):
+    @extend_schema(responses={200: s.ActionSerializer(many=True), **errors(401, 403, 404)})
+    def get(self, request, pk: int):
+        """The actions the caller may take on the case now."""
+        innovation = visible_innovation(request, pk, Innovation.objects.all())
+        names = policy.allowed_actions(policy.actor_for(request.user), innovation)
+        return Response(
+            s.ActionSerializer([_action_item(innovation, n) for n in names], many=True).data
+        )
+
+
+class ActionView(generics.GenericAPIView):
+    serializer_class = s.ActionRequestSerializer
+
+    @extend_schema(
+        request=s.ActionRequestSerializer,
+        responses={200: s.ActionResultSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk: int, name: str):
+        """Take an action (submit, approve, return, complete, accept, close, reject, withdraw)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = workflow_services.perform_action(
+            user=request.user,
+            innovation_id=pk,
+            action=name,
+            comment=serializer.validated_data["comment"],
+        )
+        context = {**self.get_serializer_context(), "actor": policy.actor_for(request.user)}
+        body = {"innovation": innovation_queryset().get(pk=pk), "event": result.event}
+        return Response(s.ActionResultSerializer(body, context=context).data)
+
+
+class HistoryView(generics.ListAPIView):
+    """The case's history, oldest first."""
+
+    serializer_class = s.CaseEventSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        innovation = visible_innovation(self.request, self.kwargs["pk"], Innovation.objects.all())
+        return CaseEvent.objects.filter(innovation=innovation).select_related("actor")
+
+
+class SessionListView(generics.ListCreateAPIView):
+    serializer_class = s.MentoringSessionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        innovation = visible_innovation(self.request, self.kwargs["pk"], Innovation.objects.all())
+        return (
+            MentoringSession.objects.filter(innovation=innovation)
+            .select_related("mentor")
+            .prefetch_related(Prefetch("follow_ups", FollowUp.objects.order_by("due_date", "id")))
+        )
+
+    @extend_schema(
+        responses={200: s.MentoringSessionSerializer(many=True), **errors(401, 403, 404)}
+    )
+    def get(self, request, *args, **kwargs):
+        """The case's mentoring sessions with their follow-up items, newest first."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(responses={201: s.MentoringSessionSerializer, **errors(400, 401, 403, 404, 409)})
+    def post(self, request, pk: int):
+        """Log a mentoring session (the unit's mentor, in mentoring or packaging)."""
+        visible_innovation(request, pk, Innovation.objects.all())
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session = mentoring_services.log_session(
+            user=request.user,
+            innovation_id=pk,
+            date=data["date"],
+            mode=data["mode"],
+            topic=data["topic"],
+            notes=data.get("notes", ""),
+            follow_ups=[dict(item) for item in data.get("follow_ups", [])],
+        )
+        session = self.get_queryset().get(pk=session.pk)
+        return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceListView(generics.ListCreateAPIView):
+    serializer_class = s.EvidenceItemSerializer
+    pagination_class = None
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        innovation = visible_innovation(self.request, self.kwargs["pk"], Innovation.objects.all())
+        return EvidenceItem.objects.filter(innovation=innovation).select_related(
+            "indicator", "uploaded_by", "reviewed_by"
+        )
+
+    @extend_schema(responses={200: s.EvidenceItemSerializer(many=True), **errors(401, 403, 404)})
+    def get(self, request, *args, **kwargs):
+        """The case's evidence items (data dukung) with their review state."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceItemSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        """Upload one evidence file for an indicator (the unit, in packaging)."""
+        innovation = visible_innovation(request, pk, Innovation.objects.all())
+        serializer = s.EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        indicator_id = (
+            Indicator.objects.filter(year=innovation.year, number=data["indicator"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if indicator_id is None:
+            raise ValidationError(
+                {
+                    "indicator": [
+                        _("Indikator nomor %(n)d tidak ada untuk tahun %(year)d.")
+                        % {"n": data["indicator"], "year": innovation.year}
+                    ]
+                }
+            )
+        item = mentoring_services.add_evidence(
+            user=request.user,
+            innovation_id=pk,
+            indicator_id=indicator_id,
+            parameter=data["parameter"],
+            upload=data.get("file"),
+            description=data["description"],
+        )
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceReviewView(generics.GenericAPIView):
+    serializer_class = s.EvidenceReviewSerializer
+
+    @extend_schema(
+        request=s.EvidenceReviewSerializer,
+        responses={200: s.EvidenceItemSerializer, **errors(400, 401, 403, 404)},
+    )
+    def post(self, request, pk: int):
+        """Mark an evidence item valid or invalid (a verifier who did not mentor the case)."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        mentoring_services.review_evidence(
+            user=request.user,
+            evidence_id=pk,
+            valid=serializer.validated_data["valid"],
+            note=serializer.validated_data["note"],
+        )
+        item = EvidenceItem.objects.select_related("indicator", "uploaded_by", "reviewed_by").get(
+            pk=pk
+        )
+        return Response(s.EvidenceItemSerializer(item, context={"request": request}).data)
