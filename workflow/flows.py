@@ -22,22 +22,24 @@ def open_case_page(request, **kwargs):
 
 
 def _decided(decision: str):
+    """The If after a gate reads the decision perform_action hands over on the process object
+    (it is persisted in the gate task's data)."""
+
     def condition(activation) -> bool:
-        return activation.process.data.get("decision") == decision
+        return getattr(activation.process, "decision", None) == decision
 
     return condition
 
 
 def _opd_owner(activation):
     """OPD-side tasks go to whoever drafted the case while they still work in the unit."""
-    innovation = Innovation.objects.only("unit_id", "created_by_id").get(
-        pk=activation.process.innovation_id
+    innovation = activation.process.innovation
+    drafter = (
+        Membership.objects.filter(unit_id=innovation.unit_id, user_id=innovation.created_by_id)
+        .select_related("user")
+        .first()
     )
-    if Membership.objects.filter(
-        unit_id=innovation.unit_id, user_id=innovation.created_by_id
-    ).exists():
-        return innovation.created_by
-    return _head_owner(activation)
+    return drafter.user if drafter else _head_owner(activation)
 
 
 def _head_owner(activation):
@@ -78,7 +80,7 @@ class CaseTask(flow.View):
         innovation = task.process.coerced.innovation
         if innovation.stage != self.stage:
             return False
-        return bool(policy.allowed_actions(policy.actor_for(user), innovation))
+        return policy.may_hold(policy.actor_for(user), innovation, policy.holder_of(self.stage))
 
     def can_assign(self, user, task) -> bool:
         return task.owner_id is None and self._allowed(user, task)

@@ -7,15 +7,11 @@ from mentoring.models import EvidenceItem, Indicator, Innovation, MentoringSessi
 MIN_RANCANG_BANGUN_WORDS = 300
 
 
-def _mandatory_indicators(year: int) -> list[Indicator]:
-    return list(Indicator.objects.filter(year=year, mandatory=True))
-
-
 def _missing_evidence(innovation: Innovation) -> list[Indicator]:
-    covered = set(
-        EvidenceItem.objects.filter(innovation=innovation).values_list("indicator_id", flat=True)
+    covered = EvidenceItem.objects.filter(innovation=innovation).values("indicator_id")
+    return list(
+        Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=covered)
     )
-    return [ind for ind in _mandatory_indicators(innovation.year) if ind.pk not in covered]
 
 
 def _packaging_errors(innovation: Innovation) -> dict[str, list[str]]:
@@ -58,12 +54,12 @@ def invalid_evidence(innovation: Innovation) -> list[EvidenceItem]:
 
 
 def _accept_errors(innovation: Innovation) -> dict[str, list[str]]:
-    valid = set(
-        EvidenceItem.objects.filter(
-            innovation=innovation, review=EvidenceItem.Review.VALID
-        ).values_list("indicator_id", flat=True)
+    valid = EvidenceItem.objects.filter(
+        innovation=innovation, review=EvidenceItem.Review.VALID
+    ).values("indicator_id")
+    not_valid = list(
+        Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=valid)
     )
-    not_valid = [ind for ind in _mandatory_indicators(innovation.year) if ind.pk not in valid]
     if not_valid:
         return {
             "evidence": [

@@ -94,23 +94,28 @@ def _check(actor: policy.Actor, innovation: Innovation, action: str, comment: st
         raise GuardFailed(_("Inovasi belum memenuhi syarat untuk aksi ini."), fields=errors)
 
 
-def _complete_task(process: InnovationProcess, stage: str, user, action: str, comment: str) -> None:
+def _complete_task(
+    process: InnovationProcess, stage: str, user: AbstractBaseUser, action: str, comment: str
+) -> None:
     node = getattr(InnovationFlow, stage)
     task = (
-        process.task_set.filter(flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        InnovationFlow.task_class.objects.filter(
+            process_id=process.pk, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
         .order_by("-id")
         .first()
     )
     if task is None:
         raise ActionConflict(_("Tugas untuk tahap ini tidak ditemukan; muat ulang halaman."))
+    # Share our process object (carrying the locked innovation) with every activation.
+    task.process = process
     activation = node.activation_class(task)
     # Whoever the policy allowed to act takes the task (an operator for a colleague, say).
     task.owner = user
     task.status = STATUS.ASSIGNED
     activation.start(None)
     task.data = {"action": action, "comment": comment}
-    activation.process.data = {**activation.process.data, "decision": action}
-    activation.process.save(update_fields=["data"])
+    process.decision = action
     activation.execute()
 
 
@@ -127,16 +132,13 @@ def perform_action(
             _("Aksi tidak dikenal: %(action)s.") % {"action": action},
             fields={"action": [_("Pilih salah satu: %s.") % ", ".join(policy.ACTIONS)]},
         )
-    process_id = (
-        InnovationProcess.objects.filter(innovation_id=innovation_id)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if process_id is None:
+    # Read outside the lock only to know what to lock; the case row is re-read under it.
+    process = InnovationProcess.objects.filter(innovation_id=innovation_id).first()
+    if process is None:
         raise Innovation.DoesNotExist
     actor = policy.actor_for(user)
     try:
-        with InnovationFlow.lock(process_id), transaction.atomic():
+        with InnovationFlow.lock(process.pk), transaction.atomic():
             innovation = (
                 Innovation.objects.select_for_update(of=("self",))
                 .select_related("unit")
@@ -145,11 +147,10 @@ def perform_action(
             _check(actor, innovation, action, comment)
             from_stage = innovation.stage
             data: dict = {}
+            process.innovation = innovation
             if action in policy.CANCEL_MOVES:
-                process = InnovationProcess.objects.get(pk=process_id)
                 InnovationFlow.instance.cancel(process)
             else:
-                process = InnovationProcess.objects.get(pk=process_id)
                 if action == "return" and from_stage == Stage.VERIFICATION:
                     data["invalid_evidence"] = [
                         {"id": item.pk, "indicator": str(item.indicator), "note": item.review_note}
