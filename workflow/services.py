@@ -63,13 +63,6 @@ def open_case(*, user: AbstractBaseUser, innovation: Innovation) -> ActionResult
     return ActionResult(innovation=innovation, event=event)
 
 
-def _comment_required(stage: str, action: str) -> bool:
-    if action == "return":
-        # A verification return lists the invalid evidence items itself.
-        return stage != Stage.VERIFICATION
-    return action in policy.COMMENT_REQUIRED
-
-
 def _check(actor: policy.Actor, innovation: Innovation, action: str, comment: str) -> None:
     if not policy.can_view(actor, innovation):
         raise ActionForbidden(_("Anda tidak memiliki akses ke inovasi ini."))
@@ -84,7 +77,7 @@ def _check(actor: policy.Actor, innovation: Innovation, action: str, comment: st
             _("Peran atau unit Anda tidak berwenang melakukan aksi ini (menunggu: %(holder)s).")
             % {"holder": Holder(holder).label}
         )
-    if _comment_required(innovation.stage, action) and not comment.strip():
+    if policy.comment_required(innovation.stage, action) and not comment.strip():
         raise GuardFailed(
             _("Komentar wajib diisi."),
             fields={"comment": [_("Komentar wajib diisi untuk aksi ini.")]},
