@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -372,9 +373,13 @@ class EvidenceUploadSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(
         min_value=1, help_text="The indicator's number in the innovation's year (e.g. 16)."
     )
-    parameter = serializers.IntegerField(help_text="The chosen parameter: 1, 2 or 3.")
+    parameter = serializers.IntegerField(
+        min_value=1, max_value=3, help_text="The chosen parameter: 1, 2 or 3."
+    )
     # Size and content type are checked by the service (mentoring.uploads), by content.
-    file = serializers.FileField(required=False, allow_empty_file=False)
+    file = serializers.FileField(
+        allow_empty_file=False, error_messages={"required": _lazy("Berkas wajib diunggah.")}
+    )
     description = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300
     )
