@@ -1,11 +1,12 @@
 """Reads: which innovations a person may see, and the list filters."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 
 from workflow import policy
+from workflow.models import CaseEvent
 
-from .models import Innovation, MentorAssignment, Unit
+from .models import EvidenceItem, Holder, Innovation, MentorAssignment, MentoringSession, Unit
 
 LIST_FILTERS = ("stage", "unit", "year", "mentor", "q", "awaiting")
 
@@ -62,4 +63,65 @@ def current_mentors(*, unit: Unit, year: int) -> list[MentorAssignment]:
         MentorAssignment.objects.filter(unit=unit, year=year)
         .select_related("mentor")
         .order_by("-is_lead", "mentor__username")
+    )
+
+
+def waiting_for(*, user: AbstractBaseUser) -> list[Innovation]:
+    """Cases waiting for this person ("Tugas saya"), oldest wait first.
+
+    SQL narrows by `awaiting` and the person's units/assignments; the policy then keeps the
+    cases where they hold a stage action (cancel moves alone do not make a case wait for them).
+    """
+    actor = policy.actor_for(user)
+    if not actor.user.is_authenticated:
+        return []
+    scope = Q(pk__in=[])
+    opd_units = set()
+    if actor.has("opd_head"):
+        opd_units |= actor.head_of
+        scope |= Q(awaiting=Holder.HEAD, unit_id__in=actor.head_of)
+    if actor.has("opd_operator"):
+        opd_units |= actor.operator_of
+    if opd_units:
+        scope |= Q(awaiting=Holder.OPD, unit_id__in=opd_units)
+    if actor.has("mentor"):
+        for unit_id, year in actor.mentor_of:
+            scope |= Q(awaiting=Holder.MENTOR, unit_id=unit_id, year=year)
+    if actor.has("verifier"):
+        scope |= Q(awaiting=Holder.VERIFIER)
+    if actor.is_admin:
+        scope |= Q(awaiting=Holder.ADMIN)
+    rows = (
+        Innovation.objects.filter(scope)
+        .select_related("unit")
+        .annotate(waiting_since=Max("history__at"))
+        .order_by("waiting_since", "id")
+    )
+    return [
+        innovation
+        for innovation in rows
+        if set(policy.allowed_actions(actor, innovation)) - set(policy.CANCEL_MOVES)
+    ]
+
+
+def innovation_page(*, pk: int) -> Innovation:
+    """One innovation with everything its page shows, in a fixed number of queries."""
+    return (
+        Innovation.objects.select_related("unit", "main_urusan", "created_by", "process")
+        .prefetch_related(
+            "related_urusan",
+            "attachments",
+            Prefetch(
+                "sessions",
+                queryset=MentoringSession.objects.select_related("mentor").prefetch_related(
+                    "follow_ups"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=EvidenceItem.objects.select_related("indicator", "reviewed_by"),
+            ),
+            Prefetch("history", queryset=CaseEvent.objects.select_related("actor")),
+        )
+        .get(pk=pk)
     )

@@ -1,0 +1,172 @@
+"""Forms of the web UI: they validate input shape only; the services decide what is allowed."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mentoring.models import Attachment, EvidenceItem, Indicator, Innovation, MentoringSession, Unit
+from workflow import policy
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PROFILE_ORDER = [
+    "name",
+    "bentuk",
+    "jenis",
+    "inisiator",
+    "inisiator_name",
+    "main_urusan",
+    "related_urusan",
+    "maturity",
+    "trial_date",
+    "implementation_date",
+    "budget",
+    "rancang_bangun",
+    "tujuan",
+    "manfaat",
+    "hasil",
+    "report_results",
+    "report_beneficiaries",
+    "report_national_ref",
+]
+
+
+def _apply_widgets(form: forms.BaseForm) -> None:
+    for name, field in form.fields.items():
+        if isinstance(field, forms.DateField):
+            field.widget = DATE
+        elif isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.setdefault("rows", 4)
+        elif isinstance(field.widget, forms.SelectMultiple):
+            field.widget.attrs.setdefault("size", 6)
+        field.widget.attrs.setdefault("id", f"id_{name}")
+
+
+def set_service_errors(form: forms.BaseForm, fields: dict[str, list[str]]) -> None:
+    """Put a WorkflowError's field errors on the form (unknown fields become form errors)."""
+    for name, messages in fields.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class InnovationCreateForm(forms.ModelForm):
+    """A new innovation of one of the person's own units."""
+
+    class Meta:
+        model = Innovation
+        fields = [
+            "unit",
+            "year",
+            "name",
+            "bentuk",
+            "jenis",
+            "inisiator",
+            "inisiator_name",
+            "main_urusan",
+            "related_urusan",
+            "trial_date",
+            "implementation_date",
+            "budget",
+            "tujuan",
+        ]
+
+    def __init__(self, *args, units: list[int], **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
+        if len(units) == 1:
+            kwargs["initial"].setdefault("unit", units[0])
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=units)
+        self.fields["unit"].empty_label = None
+        _apply_widgets(self)
+
+
+class InnovationEditForm(forms.ModelForm):
+    """The profile fields the person may change in this stage, and only those."""
+
+    class Meta:
+        model = Innovation
+        fields = PROFILE_ORDER
+
+    def __init__(self, *args, editable: frozenset[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in editable:
+                del self.fields[name]
+        _apply_widgets(self)
+
+    def _post_clean(self) -> None:
+        # The service validates and saves; skip ModelForm's instance assignment/validation.
+        pass
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = MentoringSession
+        fields = ["date", "mode", "topic", "notes"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        _apply_widgets(self)
+
+
+class FollowUpForm(forms.Form):
+    description = forms.CharField(label=_("Tindak lanjut"), max_length=300, required=False)
+    due_date = forms.DateField(label=_("Tenggat"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("description") and not data.get("due_date"):
+            self.add_error("due_date", _("Tenggat wajib diisi untuk tindak lanjut ini."))
+        if data.get("due_date") and not data.get("description"):
+            self.add_error("description", _("Uraikan tindak lanjutnya."))
+        return data
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10)
+
+
+class EvidenceForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indikator"), queryset=Indicator.objects.none())
+    parameter = forms.TypedChoiceField(
+        label=_("Parameter yang dipilih"),
+        coerce=int,
+        choices=EvidenceItem._meta.get_field("parameter").choices,
+    )
+    description = forms.CharField(label=_("Keterangan"), max_length=300, required=False)
+    file = forms.FileField(label=_("Berkas data dukung"))
+
+    def __init__(self, *args, year: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(year=year)
+        _apply_widgets(self)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis lampiran"), choices=Attachment.Kind.choices)
+    file = forms.FileField(label=_("Berkas"))
+
+
+class ReviewForm(forms.Form):
+    valid = forms.TypedChoiceField(
+        label=_("Hasil"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("Valid")), ("0", _("Tidak valid"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea)
+
+
+class ActionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Komentar"), required=False, max_length=4000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["comment"].widget.attrs.update({"rows": 3, "id": f"id_comment_{action}"})
+        if action in policy.COMMENT_REQUIRED:
+            self.fields["comment"].label = _("Komentar (wajib)")

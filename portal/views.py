@@ -1,0 +1,450 @@
+"""Thin page views: reads through mentoring.selectors, writes through the services.
+
+Every WorkflowError a service raises is shown on the page (message + field errors), never a 500.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from mentoring import selectors
+from mentoring import services as mentoring_services
+from mentoring.models import EvidenceItem, Innovation, MentorAssignment, Stage, Unit
+from workflow import policy
+from workflow import services as workflow_services
+from workflow.errors import WorkflowError
+from workflow.flows import InnovationFlow
+
+from . import forms
+from .charts import process_chart_svg
+
+PAGE_SIZE = 25
+
+
+def _page(request, template: str, context: dict, status: int = 200) -> TemplateResponse:
+    # TemplateResponse lets viewflow's SiteMiddleware add the app context (menu badges).
+    return TemplateResponse(request, template, context, status=status)
+
+
+EXTRA_LABELS = {
+    "evidence": gettext_lazy("Data dukung"),
+    "sessions": gettext_lazy("Sesi pendampingan"),
+    "comment": gettext_lazy("Komentar"),
+    "action": gettext_lazy("Aksi"),
+    "note": gettext_lazy("Catatan"),
+}
+
+
+EVENT_LABELS = {"create": gettext_lazy("Membuat usulan")}
+
+
+def labelled_errors(fields: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """Service field errors with the field's Indonesian label, for the error box."""
+    rows = []
+    for name, errors in fields.items():
+        label = EXTRA_LABELS.get(name)
+        if label is None:
+            try:
+                label = Innovation._meta.get_field(name).verbose_name
+            except (FieldDoesNotExist, AttributeError):
+                label = name
+        rows.append((str(label).capitalize(), errors))
+    return rows
+
+
+def _error_status(error: WorkflowError) -> int:
+    # Forbidden/conflict keep their status; a form problem re-renders the page as a normal answer.
+    return error.status if error.status in (403, 409) else 200
+
+
+@login_required
+def home(request):
+    """Tugas saya: the cases waiting for me, oldest wait first."""
+    cases = selectors.waiting_for(user=request.user)
+    actor = policy.actor_for(request.user)
+    return _page(
+        request,
+        "portal/home.html",
+        {"cases": cases, "can_create": bool(actor.head_of | actor.operator_of)},
+    )
+
+
+@login_required
+def innovation_list(request):
+    qs = selectors.innovation_list(user=request.user, params=request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    actor = policy.actor_for(request.user)
+    return _page(
+        request,
+        "portal/innovation_list.html",
+        {
+            "page": page,
+            "filters": request.GET,
+            "querystring": params.urlencode(),
+            "stages": Stage.choices,
+            "units": Unit.objects.filter(
+                pk__in=selectors.visible_innovations(user=request.user).values("unit_id")
+            ).only("code", "name"),
+            "mentors": MentorAssignment.objects.values_list(
+                "mentor__username", flat=True
+            ).distinct(),
+            "can_create": bool(actor.head_of | actor.operator_of),
+        },
+    )
+
+
+def _visible(request, pk: int) -> Innovation:
+    try:
+        innovation = selectors.innovation_page(pk=pk)
+    except Innovation.DoesNotExist as exc:
+        raise Http404 from exc
+    if not policy.can_view(policy.actor_for(request.user), innovation):
+        raise PermissionDenied
+    return innovation
+
+
+def _detail_context(request, innovation: Innovation, **overrides) -> dict:
+    actor = policy.actor_for(request.user)
+    actions = policy.allowed_actions(actor, innovation)
+    action_forms = overrides.pop("action_forms", {})
+    process = getattr(innovation, "process", None)
+    review_forms = overrides.pop("review_forms", {})
+    can_review = policy.can_review_evidence(actor, innovation)
+    evidence = list(innovation.evidence.all())
+    for item in evidence:
+        item.review_form = review_forms.get(item.pk) or (
+            forms.ReviewForm(prefix=f"r{item.pk}") if can_review else None
+        )
+    history = list(innovation.history.all())
+    for event in history:
+        event.action_label = policy.ACTION_LABELS.get(event.action) or EVENT_LABELS.get(
+            event.action, event.action
+        )
+    context = {
+        "innovation": innovation,
+        "mentors": selectors.current_mentors(unit=innovation.unit, year=innovation.year),
+        "history": history,
+        "sessions": list(innovation.sessions.all()),
+        "evidence": evidence,
+        "attachments": list(innovation.attachments.all()),
+        "actions": [
+            {
+                "name": name,
+                "label": policy.ACTION_LABELS[name],
+                "form": action_forms.get(name) or forms.ActionForm(action=name),
+                "danger": name in policy.CANCEL_MOVES,
+                "comment_required": name in policy.COMMENT_REQUIRED,
+            }
+            for name in actions
+        ],
+        "can_edit": bool(policy.editable_fields(actor, innovation)),
+        "can_log_session": policy.can_log_session(actor, innovation),
+        "can_upload_evidence": policy.can_upload_evidence(actor, innovation),
+        "can_add_attachment": bool(policy.editable_fields(actor, innovation)),
+        "can_review": can_review,
+        "chart_svg": process_chart_svg(process) if process else "",
+        "process_url": (
+            InnovationFlow.instance.reverse("process_detail", args=[process.pk])
+            if process and InnovationFlow.instance.has_view_permission(request.user)
+            else ""
+        ),
+        "error": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@login_required
+def innovation_detail(request, pk: int):
+    innovation = _visible(request, pk)
+    return _page(request, "portal/innovation_detail.html", _detail_context(request, innovation))
+
+
+@login_required
+@require_POST
+def innovation_action(request, pk: int, action: str):
+    innovation = _visible(request, pk)
+    form = forms.ActionForm(request.POST, action=action)
+    if form.is_valid():
+        try:
+            result = workflow_services.perform_action(
+                user=request.user,
+                innovation_id=innovation.pk,
+                action=action,
+                comment=form.cleaned_data["comment"],
+            )
+        except WorkflowError as error:
+            forms.set_service_errors(form, {"comment": error.fields.pop("comment", [])})
+            context = _detail_context(
+                request,
+                innovation,
+                action_forms={action: form},
+                error={
+                    "message": error.message,
+                    "fields": labelled_errors(error.fields),
+                    "action": action,
+                },
+            )
+            return _page(
+                request, "portal/innovation_detail.html", context, status=_error_status(error)
+            )
+        messages.success(
+            request,
+            _("%(action)s: tahap sekarang %(stage)s.")
+            % {
+                "action": policy.ACTION_LABELS[action],
+                "stage": result.innovation.get_stage_display(),
+            },
+        )
+        return redirect("portal:innovation-detail", pk=innovation.pk)
+    context = _detail_context(request, innovation, action_forms={action: form})
+    return _page(request, "portal/innovation_detail.html", context)
+
+
+@login_required
+def innovation_create(request):
+    actor = policy.actor_for(request.user)
+    units = sorted(actor.head_of | actor.operator_of)
+    if not units:
+        raise PermissionDenied
+    form = forms.InnovationCreateForm(request.POST or None, units=units)
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                innovation = form.save(commit=False)
+                result = workflow_services.open_case(user=request.user, innovation=innovation)
+                form.save_m2m()
+        except WorkflowError as exc:
+            error = exc.message
+            forms.set_service_errors(form, exc.fields)
+            status = _error_status(exc)
+        else:
+            messages.success(request, _("Inovasi baru tersimpan pada tahap Usulan."))
+            return redirect("portal:innovation-detail", pk=result.innovation.pk)
+    return _page(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "error": error,
+            "title": _("Usulkan inovasi baru"),
+            "submit_label": _("Simpan usulan"),
+            "cancel_url": reverse("portal:home"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def innovation_edit(request, pk: int):
+    innovation = _visible(request, pk)
+    editable = policy.editable_fields(policy.actor_for(request.user), innovation)
+    if not editable:
+        raise PermissionDenied
+    form = forms.InnovationEditForm(request.POST or None, instance=innovation, editable=editable)
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentoring_services.update_innovation(
+                user=request.user, innovation_id=innovation.pk, changes=form.changes()
+            )
+        except WorkflowError as exc:
+            error = exc.message
+            forms.set_service_errors(form, exc.fields)
+            status = _error_status(exc)
+        else:
+            messages.success(request, _("Profil inovasi tersimpan."))
+            return redirect("portal:innovation-detail", pk=innovation.pk)
+    return _page(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "error": error,
+            "innovation": innovation,
+            "title": _("Ubah profil: %(name)s") % {"name": innovation.name},
+            "submit_label": _("Simpan profil"),
+            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
+        },
+        status=status,
+    )
+
+
+@login_required
+def session_create(request, pk: int):
+    innovation = _visible(request, pk)
+    if not policy.can_log_session(policy.actor_for(request.user), innovation):
+        raise PermissionDenied
+    form = forms.SessionForm(request.POST or None)
+    formset = forms.FollowUpFormSet(request.POST or None, prefix="fu")
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        follow_ups = [
+            {"description": row["description"], "due_date": row["due_date"]}
+            for row in formset.cleaned_data
+            if row.get("description")
+        ]
+        try:
+            mentoring_services.log_session(
+                user=request.user,
+                innovation_id=innovation.pk,
+                follow_ups=follow_ups,
+                **form.cleaned_data,
+            )
+        except WorkflowError as exc:
+            error = exc.message
+            forms.set_service_errors(form, exc.fields)
+            status = _error_status(exc)
+        else:
+            messages.success(request, _("Sesi pendampingan tercatat."))
+            return redirect("portal:innovation-detail", pk=innovation.pk)
+    return _page(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "formset": formset,
+            "formset_title": _("Tindak lanjut"),
+            "error": error,
+            "innovation": innovation,
+            "title": _("Catat sesi pendampingan: %(name)s") % {"name": innovation.name},
+            "submit_label": _("Simpan sesi"),
+            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
+        },
+        status=status,
+    )
+
+
+@login_required
+def evidence_create(request, pk: int):
+    innovation = _visible(request, pk)
+    if not policy.can_upload_evidence(policy.actor_for(request.user), innovation):
+        raise PermissionDenied
+    initial = {}
+    if indicator := request.GET.get("indicator"):
+        initial["indicator"] = indicator
+    form = forms.EvidenceForm(
+        request.POST or None, request.FILES or None, year=innovation.year, initial=initial
+    )
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentoring_services.add_evidence(
+                user=request.user,
+                innovation_id=innovation.pk,
+                indicator_id=form.cleaned_data["indicator"].pk,
+                parameter=form.cleaned_data["parameter"],
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except WorkflowError as exc:
+            error = exc.message
+            forms.set_service_errors(form, exc.fields)
+            status = _error_status(exc)
+        else:
+            messages.success(request, _("Data dukung terunggah."))
+            if "_another" in request.POST:
+                return redirect("portal:evidence-create", pk=innovation.pk)
+            return redirect("portal:innovation-detail", pk=innovation.pk)
+    return _page(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "error": error,
+            "innovation": innovation,
+            "multipart": True,
+            "another_label": _("Simpan dan unggah lagi"),
+            "title": _("Unggah data dukung: %(name)s") % {"name": innovation.name},
+            "submit_label": _("Unggah"),
+            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
+        },
+        status=status,
+    )
+
+
+@login_required
+def attachment_create(request, pk: int):
+    innovation = _visible(request, pk)
+    if not policy.editable_fields(policy.actor_for(request.user), innovation):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST or None, request.FILES or None)
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentoring_services.add_attachment(
+                user=request.user,
+                innovation_id=innovation.pk,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except WorkflowError as exc:
+            error = exc.message
+            forms.set_service_errors(form, exc.fields)
+            status = _error_status(exc)
+        else:
+            messages.success(request, _("Lampiran tersimpan."))
+            return redirect("portal:innovation-detail", pk=innovation.pk)
+    return _page(
+        request,
+        "portal/form_page.html",
+        {
+            "form": form,
+            "error": error,
+            "innovation": innovation,
+            "multipart": True,
+            "title": _("Tambah lampiran: %(name)s") % {"name": innovation.name},
+            "submit_label": _("Simpan lampiran"),
+            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
+        },
+        status=status,
+    )
+
+
+@login_required
+def evidence_review(request, pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    item = get_object_or_404(EvidenceItem.objects.only("innovation_id"), pk=pk)
+    innovation = _visible(request, item.innovation_id)
+    form = forms.ReviewForm(request.POST, prefix=f"r{pk}")
+    if form.is_valid():
+        try:
+            mentoring_services.review_evidence(
+                user=request.user,
+                evidence_id=pk,
+                valid=form.cleaned_data["valid"],
+                note=form.cleaned_data["note"],
+            )
+        except WorkflowError as exc:
+            forms.set_service_errors(form, exc.fields)
+            context = _detail_context(
+                request,
+                innovation,
+                review_forms={pk: form},
+                error={"message": exc.message, "fields": [], "action": ""},
+            )
+            return _page(
+                request, "portal/innovation_detail.html", context, status=_error_status(exc)
+            )
+        messages.success(request, _("Hasil verifikasi tersimpan."))
+        return redirect(reverse("portal:innovation-detail", args=[innovation.pk]) + "#evidence")
+    context = _detail_context(request, innovation, review_forms={pk: form})
+    return _page(request, "portal/innovation_detail.html", context)
