@@ -1,0 +1,69 @@
+"""Twenty people press "approve" on the same case at once: exactly one wins (PostgreSQL)."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from mentoring.models import Stage
+from tests.factories import Org, advance, new_innovation
+from workflow.flows import InnovationFlow
+from workflow.models import CaseEvent
+
+THREADS = 20
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL)"
+    ),
+]
+
+
+# serialized_rollback: the flush after a transactional test would otherwise drop the master
+# data (urusan, indicators) and role groups that the migrations loaded for the other tests.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_approvals_move_the_case_once(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    org = Org()
+    innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
+    token = Token.objects.create(user=org.head).key
+    events_before = CaseEvent.objects.filter(innovation=innovation).count()
+    url = f"/api/v1/innovations/{innovation.pk}/actions/approve/"
+
+    barrier = threading.Barrier(THREADS)
+    statuses: list[int] = []
+    failures: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+            barrier.wait(timeout=10)
+            statuses.append(client.post(url, {"comment": "Setuju."}, format="json").status_code)
+        except BaseException as exc:  # reported below; a thread must not die silently
+            failures.append(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    elapsed = time.monotonic() - started
+    connections.close_all()
+
+    assert not failures, failures
+    assert sorted(statuses) == [200] + [409] * (THREADS - 1)
+    assert elapsed < 30, elapsed
+    innovation.refresh_from_db()
+    assert innovation.stage == Stage.MENTORING
+    new_events = CaseEvent.objects.filter(innovation=innovation).count() - events_before
+    assert new_events == 1
+    # The process moved once too: one mentoring task, not one per winner.
+    assert innovation.process.task_set.filter(flow_task=InnovationFlow.mentoring).count() == 1
