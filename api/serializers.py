@@ -210,8 +210,8 @@ class InnovationSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         # Clients read the unit as {code, name}; the write side takes the bare code.
-        data["unit"] = data.pop("unit_detail")
-        return data
+        unit = data.pop("unit_detail")
+        return {"id": data.pop("id"), "unit": unit, **data}
 
     def to_internal_value(self, data):
         # A key the client may not write is named, not silently dropped.

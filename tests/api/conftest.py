@@ -14,9 +14,3 @@ def bearer(user) -> APIClient:
 @pytest.fixture
 def as_user():
     return bearer
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every Org() creates six users; the production hasher makes that ~3 s per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

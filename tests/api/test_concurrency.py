@@ -26,8 +26,7 @@ pytestmark = [
 # serialized_rollback: the flush after a transactional test would otherwise drop the master
 # data (urusan, indicators) and role groups that the migrations loaded for the other tests.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_approvals_move_the_case_once(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_concurrent_approvals_move_the_case_once():
     org = Org()
     innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
     token = Token.objects.create(user=org.head).key
