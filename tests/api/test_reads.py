@@ -187,7 +187,7 @@ def test_issue_token_command(org, capsys):
 def test_openapi_document_lists_every_endpoint(org):
     client = APIClient()
     client.force_login(org.admin)
-    response = client.get("/api/openapi.json", {"format": "json"})
+    response = client.get("/api/openapi.json")
     assert response.status_code == 200
     paths = json.loads(response.content)["paths"]
     for path in [
