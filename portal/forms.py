@@ -4,7 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.models import Attachment, EvidenceItem, Indicator, Innovation, MentoringSession, Unit
+from mentoring.models import (
+    Attachment,
+    EvidenceItem,
+    Indicator,
+    Innovation,
+    MentoringSession,
+    Stage,
+    Unit,
+)
 from workflow import policy
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -156,7 +164,9 @@ class ReviewForm(forms.Form):
         choices=[("1", _("Valid")), ("0", _("Tidak valid"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
 
 
 class ActionForm(forms.Form):
@@ -164,9 +174,12 @@ class ActionForm(forms.Form):
         label=_("Komentar"), required=False, max_length=4000, widget=forms.Textarea
     )
 
-    def __init__(self, *args, action: str, **kwargs) -> None:
+    def __init__(self, *args, action: str, stage: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
         self.fields["comment"].widget.attrs.update({"rows": 3, "id": f"id_comment_{action}"})
-        if action in policy.COMMENT_REQUIRED:
+        # A verification return lists the invalid evidence itself (as the service decides).
+        if action in policy.COMMENT_REQUIRED and not (
+            action == "return" and stage == Stage.VERIFICATION
+        ):
             self.fields["comment"].label = _("Komentar (wajib)")

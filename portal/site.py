@@ -19,7 +19,7 @@ class PortalApp(Application):
     """Our pages: Tugas saya, the innovation list and the case pages."""
 
     app_name = "portal"
-    title = _("Pandu Inovasi")
+    title = _("Inovasi daerah")
     icon = "lightbulb"
     menu_template_name = "portal/menu.html"
     urlpatterns = portal_urls.urlpatterns

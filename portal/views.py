@@ -142,9 +142,9 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
             {
                 "name": name,
                 "label": policy.ACTION_LABELS[name],
-                "form": action_forms.get(name) or forms.ActionForm(action=name),
+                "form": action_forms.get(name)
+                or forms.ActionForm(action=name, stage=innovation.stage),
                 "danger": name in policy.CANCEL_MOVES,
-                "comment_required": name in policy.COMMENT_REQUIRED,
             }
             for name in actions
         ],
@@ -175,7 +175,7 @@ def innovation_detail(request, pk: int):
 @require_POST
 def innovation_action(request, pk: int, action: str):
     innovation = _visible(request, pk)
-    form = forms.ActionForm(request.POST, action=action)
+    form = forms.ActionForm(request.POST, action=action, stage=innovation.stage)
     if form.is_valid():
         try:
             result = workflow_services.perform_action(
