@@ -1,0 +1,14 @@
+"""Domain-event receivers: `workflow` sends, this app listens (workflow never imports us)."""
+
+from django.dispatch import receiver
+
+from workflow.signals import case_moved
+
+from . import services
+
+
+@receiver(case_moved, dispatch_uid="notifications.case_moved")
+def on_case_moved(sender, *, event, innovation, **kwargs) -> None:
+    # Inside the action's transaction: an error here rolls the action back, by design,
+    # so that an action never commits without its notifications.
+    services.notify_case_moved(event=event, innovation=innovation)

@@ -1,0 +1,219 @@
+"""Writes: notifications from case events, pushes after commit, marking read, preferences."""
+
+import logging
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mentoring.models import Innovation, Stage
+from workflow.errors import GuardFailed
+from workflow.models import CaseEvent
+
+from . import rules, selectors
+from .models import EmailMode, Kind, Notification, NotificationPreference
+
+log = logging.getLogger(__name__)
+
+
+def group_name(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def as_message(notification: Notification) -> dict:
+    """The JSON a socket sends for one notification (also what the REST list returns)."""
+    return {
+        "type": "notification",
+        "id": notification.pk,
+        "kind": notification.kind,
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "innovation": notification.innovation_id,
+        "created_at": notification.created_at.isoformat(),
+        "read": notification.read_at is not None,
+    }
+
+
+def _person(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _texts(kind: str, event: CaseEvent, innovation: Innovation) -> tuple[str, str]:
+    """Title and body in the site language (stored, so every device shows the same text)."""
+    name = innovation.name
+    actor = _person(event.actor)
+    to_stage = Stage(event.to_stage).label
+    from_stage = Stage(event.from_stage).label if event.from_stage else ""
+    comment = event.comment
+    if kind == Kind.APPROVAL_REQUESTED:
+        return (
+            _("Menunggu persetujuan Anda: %(name)s") % {"name": name},
+            _("%(actor)s mengajukan tahap %(stage)s untuk disetujui.")
+            % {"actor": actor, "stage": from_stage},
+        )
+    if kind == Kind.TASK_ASSIGNED:
+        return (
+            _("Tugas baru: %(name)s") % {"name": name},
+            _("Inovasi ini masuk tahap %(stage)s dan menunggu tindakan Anda.")
+            % {"stage": to_stage},
+        )
+    if kind == Kind.STAGE_ADVANCED:
+        return (
+            _("Tahap maju: %(name)s") % {"name": name},
+            _("%(actor)s memindahkan inovasi dari %(from)s ke %(to)s.")
+            % {"actor": actor, "from": from_stage, "to": to_stage},
+        )
+    if kind == Kind.RETURNED:
+        body = _("%(actor)s mengembalikan inovasi ke tahap %(stage)s.") % {
+            "actor": actor,
+            "stage": to_stage,
+        }
+        if comment:
+            body += " " + _("Catatan: %(comment)s") % {"comment": comment}
+        invalid = event.data.get("invalid_evidence") or []
+        if invalid:
+            body += " " + _("%(count)d data dukung perlu diperbaiki.") % {"count": len(invalid)}
+        return _("Dikembalikan: %(name)s") % {"name": name}, body
+    if kind in (Kind.REJECTED, Kind.WITHDRAWN):
+        title = (_("Ditolak: %(name)s") if kind == Kind.REJECTED else _("Ditarik: %(name)s")) % {
+            "name": name
+        }
+        body = _("oleh %(actor)s.") % {"actor": actor}
+        if comment:
+            body += " " + _("Alasan: %(comment)s") % {"comment": comment}
+        return title, body
+    return Kind(kind).label, name
+
+
+def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notification]:
+    """Write the event's notifications (one INSERT) and push them once the action commits.
+
+    Runs inside the action's transaction: a rollback takes the rows with it and pushes nothing.
+    """
+    plan = rules.plan_for(event, innovation)
+    if not plan.by_kind:
+        return []
+    url = reverse("portal:innovation-detail", args=[innovation.pk])
+    now = timezone.now()
+    rows = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for kind, recipients in plan.by_kind.items():
+            title, body = _texts(kind, event, innovation)
+            rows.extend(
+                Notification(
+                    recipient_id=user_id,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    innovation=innovation,
+                    event=event,
+                    created_at=now,
+                )
+                for user_id in sorted(recipients)
+            )
+    created = Notification.objects.bulk_create(rows)
+    push_on_commit(created)
+    return created
+
+
+def push_on_commit(notifications: list[Notification]) -> None:
+    """Push to each recipient's sockets after the surrounding transaction commits.
+
+    The rows are already durable then; a push that fails (Redis down) only costs latency:
+    the client gets them on its next connect with `since`.
+    """
+    batch = [(n.recipient_id, as_message(n)) for n in notifications]
+    if batch:
+        transaction.on_commit(lambda: _push_notifications(batch))
+
+
+def _push_notifications(batch: list[tuple[int, dict]]) -> None:
+    try:
+        counts = selectors.unread_counts(user_ids={user_id for user_id, _m in batch})
+    except Exception:
+        log.exception("notifications: could not count unread rows before pushing")
+        counts = {}
+    events = [
+        (
+            group_name(user_id),
+            {"type": "notification.push", "notification": message, "unread": counts.get(user_id)},
+        )
+        for user_id, message in batch
+    ]
+    send_to_groups(events)
+
+
+def send_to_groups(events: list[tuple[str, dict]]) -> bool:
+    """group_send each (group, event) through the channel layer; never raises.
+
+    Called after commit from sync code (views, services, tasks): a broken channel layer is
+    logged and the caller carries on, because the database already holds the truth.
+    """
+    layer = get_channel_layer()
+    if layer is None or not events:
+        return False
+
+    async def send() -> None:
+        for group, event in events:
+            await layer.group_send(group, event)
+
+    try:
+        async_to_sync(send)()
+    except Exception:
+        log.exception("notifications: push through the channel layer failed (%d)", len(events))
+        return False
+    return True
+
+
+def mark_read(
+    *, user: AbstractBaseUser, ids: Iterable[int] | None = None, all: bool = False
+) -> int:
+    """Mark the user's own notifications read (`ids`, or every unread one with `all`).
+
+    Ids of other people's notifications are ignored, never marked. Returns how many changed;
+    the user's other open sockets get the new unread count after commit.
+    """
+    qs = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if not all:
+        wanted = {int(i) for i in ids or ()}
+        if not wanted:
+            return 0
+        qs = qs.filter(pk__in=wanted)
+    with transaction.atomic():
+        changed = qs.update(read_at=timezone.now())
+        if changed:
+            user_id = user.pk
+            transaction.on_commit(lambda: push_unread(user_id=user_id))
+    return changed
+
+
+def push_unread(*, user_id: int) -> None:
+    count = selectors.unread_count(user_id=user_id)
+    send_to_groups([(group_name(user_id), {"type": "unread.push", "count": count})])
+
+
+def set_preferences(*, user: AbstractBaseUser, changes: dict[str, str]) -> None:
+    """Store e-mail modes per kind; any unknown kind or mode rejects the whole change."""
+    errors: dict[str, list[str]] = {}
+    for kind, mode in changes.items():
+        if kind not in Kind.values:
+            errors[str(kind)] = [_("Jenis notifikasi tidak dikenal.")]
+        elif mode not in EmailMode.values:
+            errors[kind] = [
+                _("Pilih salah satu: %(modes)s.") % {"modes": ", ".join(EmailMode.values)}
+            ]
+    if errors:
+        raise GuardFailed(_("Preferensi notifikasi tidak valid."), fields=errors)
+    with transaction.atomic():
+        for kind, mode in changes.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"email": mode}
+            )
