@@ -1,0 +1,173 @@
+"""The notifications socket: replay from the database after `since`, then live pushes.
+
+Order on connect: join the user's group first, then read the backlog, so that a row committed
+in between arrives at least once (live and/or replayed); ids already sent are dropped.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from . import selectors, services
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+# Client frames are tiny ({"type": "read", "ids": [...]}); anything bigger is ignored unread.
+MAX_FRAME_CHARS = 16 * 1024
+MAX_READ_IDS = 500
+REPLAY_CHUNK = 200
+# Ids remembered for dropping duplicates (replay/live overlap happens only around connect).
+REMEMBER_IDS = 5000
+
+
+def _since(scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("since")
+    raw = (values or [""])[0].strip()
+    if raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    return None
+
+
+def _backlog(user_id: int, after: int, limit: int) -> list[dict]:
+    rows = Notification.objects.filter(recipient_id=user_id, pk__gt=after).order_by("pk")[:limit]
+    return [services.as_message(n) for n in rows]
+
+
+def _read_ids(message: dict) -> list[int] | None:
+    ids = message.get("ids")
+    if not isinstance(ids, list) or not 0 < len(ids) <= MAX_READ_IDS:
+        return None
+    if not all(type(i) is int and 0 < i < 2**63 for i in ids):
+        return None
+    return ids
+
+
+class NotificationConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        self.user_id = None
+        self.heartbeat = None
+        self.last_unread = None
+        user = self.scope.get("user")
+        # Accept, then close: a refusal before accept reaches browsers as a bare HTTP 403,
+        # while 4401 tells a client to log in again instead of retrying.
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.group = services.group_name(user.pk)
+        self.sent: set[int] = set()
+        self.sent_order: deque[int] = deque()
+        live = True
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except Exception:
+            # Redis down: still serve the backlog, then ask the client to come back later.
+            log.exception("notifications: group_add failed for user %s", user.pk)
+            live = False
+        since = _since(self.scope)
+        if since is not None:
+            await self.replay(since)
+        await self.send_unread(await self.count_unread())
+        if not live:
+            await self.close(code=1013)  # try again later
+            return
+        self.heartbeat = asyncio.create_task(self.ping_forever())
+
+    async def disconnect(self, code) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        if self.user_id is not None:
+            with contextlib.suppress(Exception):
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # --- server -> client ---------------------------------------------------------------------
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content, ensure_ascii=False))
+
+    def remember(self, notification_id: int) -> bool:
+        """False when this socket already sent that id."""
+        if notification_id in self.sent:
+            return False
+        self.sent.add(notification_id)
+        self.sent_order.append(notification_id)
+        if len(self.sent_order) > REMEMBER_IDS:
+            self.sent.discard(self.sent_order.popleft())
+        return True
+
+    async def replay(self, since: int) -> None:
+        after = since
+        while True:
+            rows = await database_sync_to_async(_backlog)(self.user_id, after, REPLAY_CHUNK)
+            for message in rows:
+                if self.remember(message["id"]):
+                    await self.send_json(message)
+            if len(rows) < REPLAY_CHUNK:
+                return
+            after = rows[-1]["id"]
+
+    async def count_unread(self) -> int:
+        return await database_sync_to_async(selectors.unread_count)(user_id=self.user_id)
+
+    async def ping_forever(self) -> None:
+        interval = getattr(settings, "NOTIFICATIONS_PING_SECONDS", 25)
+        while True:
+            await asyncio.sleep(interval)
+            await self.send_json({"type": "ping"})
+
+    async def notification_push(self, event: dict) -> None:
+        """A live notification from services.push_on_commit (group `user.<id>`)."""
+        message = event["notification"]
+        if not self.remember(message["id"]):
+            return
+        await self.send_json(message)
+        if event.get("unread") is not None:
+            await self.send_unread(event["unread"])
+
+    async def unread_push(self, event: dict) -> None:
+        # The socket that marked read has already told its client this count.
+        if event["count"] != self.last_unread:
+            await self.send_unread(event["count"])
+
+    async def send_unread(self, count: int) -> None:
+        self.last_unread = count
+        await self.send_json({"type": "unread", "count": count})
+
+    # --- client -> server ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        # Malformed, oversized or unknown frames are ignored; the socket stays open.
+        if self.user_id is None or text_data is None or len(text_data) > MAX_FRAME_CHARS:
+            return
+        try:
+            message = json.loads(text_data)
+        except (ValueError, RecursionError):
+            return
+        if not isinstance(message, dict):
+            return
+        kind = message.get("type")
+        if kind == "read":
+            await self.mark_read(message)
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def mark_read(self, message: dict) -> None:
+        if message.get("all") is True:
+            await database_sync_to_async(services.mark_read)(user=self.scope["user"], all=True)
+        else:
+            ids = _read_ids(message)
+            if ids is None:
+                return
+            await database_sync_to_async(services.mark_read)(user=self.scope["user"], ids=ids)
+        # This socket learns the new count at once; the user's other sockets via the group.
+        await self.send_unread(await self.count_unread())
