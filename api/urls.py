@@ -1,6 +1,6 @@
 """API v1 routes (mounted at /api/v1/)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("innovations/<int:pk>/sessions/", views.SessionListView.as_view(), name="session-list"),
     path("innovations/<int:pk>/evidence/", views.EvidenceListView.as_view(), name="evidence-list"),
     path("evidence/<int:pk>/review", views.EvidenceReviewView.as_view(), name="evidence-review"),
+    path("notifications/", include("notifications.api_urls")),
 ]
