@@ -1,9 +1,12 @@
 """viewflow's Material shell: our pages as an Application, plus viewflow's own flow app."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
+from viewflow.workflow import STATUS, chart
+from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
@@ -64,7 +67,42 @@ class ScopedProcessListView(flow_views.DashboardProcessListView):
         return super().get_queryset().filter(innovation__in=visible)
 
 
+class ScopedDashboardView(flow_views.DashboardView):
+    """viewflow's kanban board, limited to the cases the person may see."""
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        visible = InnovationFlow.process_class.objects.filter(
+            innovation__in=selectors.visible_innovations(user=user).values("pk")
+        ).values("pk")
+        tasks = InnovationFlow.task_class.objects.filter_available([InnovationFlow], user).filter(
+            process__in=visible
+        )
+        nodes, _ = chart.topsort(InnovationFlow)
+        end_nodes = [node for node in nodes if node.task_type == "END"]
+        columns = [
+            {
+                "node": node,
+                "node_ref": get_task_ref(node),
+                "tasks": tasks.filter(
+                    Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=node
+                )[: self.MAX_ROWS],
+            }
+            for node in nodes
+            if node.task_type == "HUMAN"
+        ]
+        # Skip DashboardView's own, unscoped queries; keep the rest of the view's context.
+        return super(flow_views.DashboardView, self).get_context_data(
+            columns=columns,
+            start_nodes=[],
+            end_nodes=end_nodes,
+            finished=tasks.filter(finished__isnull=False, flow_task__in=end_nodes)[: self.MAX_ROWS],
+            **kwargs,
+        )
+
+
 class InnovationFlowApp(FlowAppViewset):
+    dashboard_view_class = ScopedDashboardView
     process_detail_view_class = ScopedProcessDetailView
     chart_view_class = ScopedChartView
     process_list_view_class = ScopedProcessListView

@@ -23,7 +23,7 @@ while True:
 
 COMMANDS = {
     "web": [PY, "-m", "daphne", "-b", HOST, "-p", PORT, "config.asgi:application"],
-    "worker": [PY, "manage.py", "db_worker"],
+    "worker": [PY, "manage.py", "db_worker", "--no-reload"],
     "timers": [PY, "-c", TIMER_LOOP],
 }
 

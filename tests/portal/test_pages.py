@@ -428,3 +428,19 @@ def test_membership_fixture_sanity(org):
     assert Membership.objects.filter(user=org.operator).exists()
     assert make_user  # factories import used
     assert fill_packaging and log_session
+
+
+@pytest.mark.django_db
+def test_viewflow_dashboard_shows_only_visible_cases(client, org):
+    from tests.factories import Org, new_innovation
+
+    other = Org()
+    mine = new_innovation(org)
+    theirs = new_innovation(other)
+    client.force_login(org.operator)
+    response = client.get("/innovation/")
+    assert response.status_code == 200
+    tasks = [task for column in response.context["columns"] for task in column["tasks"]]
+    processes = {task.process_id for task in tasks}
+    assert mine.process.pk in processes
+    assert theirs.process.pk not in processes
