@@ -1,7 +1,9 @@
 """viewflow's Material shell: our pages as an Application, plus viewflow's own flow app."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
@@ -101,11 +103,22 @@ class ScopedDashboardView(flow_views.DashboardView):
         )
 
 
+def process_cancel_to_case_page(request, process_pk: int):
+    """viewflow's "cancel process" button leads to the case page, where reject/withdraw live."""
+    _check_case(request, process_pk)
+    innovation_id = InnovationFlow.process_class.objects.get(pk=process_pk).innovation_id
+    return redirect("portal:innovation-detail", pk=innovation_id)
+
+
 class InnovationFlowApp(FlowAppViewset):
     dashboard_view_class = ScopedDashboardView
     process_detail_view_class = ScopedProcessDetailView
     chart_view_class = ScopedChartView
     process_list_view_class = ScopedProcessListView
+
+    @property
+    def process_cancel_view(self):
+        return login_required(process_cancel_to_case_page)
 
 
 class PanduSite(Site):

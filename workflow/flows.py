@@ -121,6 +121,11 @@ class InnovationFlow(flow.Flow):
     close = CaseTask(Stage.CLOSE).Permission("workflow.close_case").Next(this.end)
     end = flow.End()
 
+    def has_manage_permission(self, user, obj=None) -> bool:
+        # viewflow's manage actions (cancel, undo, revive) would move a case behind the action
+        # service's back; rejecting and withdrawing go through perform_action instead.
+        return False
+
     def start_case(self, activation, innovation: Innovation):
         activation.process.innovation = innovation
         activation.process.data = {}

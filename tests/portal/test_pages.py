@@ -444,3 +444,20 @@ def test_viewflow_dashboard_shows_only_visible_cases(client, org):
     processes = {task.process_id for task in tasks}
     assert mine.process.pk in processes
     assert theirs.process.pk not in processes
+
+
+@pytest.mark.django_db
+def test_viewflow_manage_actions_cannot_move_a_case(client, org):
+    from tests.factories import new_innovation
+
+    innovation = new_innovation(org)
+    process = innovation.process
+    client.force_login(org.admin)
+    response = client.post(f"/innovation/{process.pk}/cancel/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:innovation-detail", args=[innovation.pk])
+    task = process.task_set.get(status="ASSIGNED")
+    assert not task.flow_task.can_cancel(org.admin, task)
+    innovation.refresh_from_db()
+    process.refresh_from_db()
+    assert innovation.stage == "proposal" and process.status == "NEW"
