@@ -95,7 +95,11 @@ class InnovationFlow(flow.Flow):
     process_title = _("Kasus inovasi")
     process_description = _("Usulan, pendampingan, pengemasan, verifikasi dan pelaporan inovasi.")
 
-    start = flow.StartHandle(this.start_case).Next(this.proposal)
+    start = (
+        flow.StartHandle(this.start_case)
+        .Annotation(title=_("Usulan dibuat"))
+        .Next(this.proposal)
+    )
 
     proposal = CaseTask(Stage.PROPOSAL).Assign(_opd_owner).Next(this.proposal_gate)
     proposal_gate = CaseTask(Stage.PROPOSAL_GATE).Assign(_head_owner).Next(this.proposal_decided)
