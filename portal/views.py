@@ -212,6 +212,35 @@ def innovation_action(request, pk: int, action: str):
     return _page(request, "portal/innovation_detail.html", context)
 
 
+def _form_page(request, *, form, save, success_message: str, context: dict, ready=None):
+    """A form page: on a valid POST run `save()` (returns the URL to go to) through the services;
+    a WorkflowError re-renders the form with its message and field errors."""
+    error, status = None, 200
+    if request.method == "POST" and (ready() if ready else form.is_valid()):
+        try:
+            target = save()
+        except WorkflowError as exc:
+            error = exc.message
+            forms.set_service_errors(form, exc.fields)
+            status = _error_status(exc)
+        else:
+            messages.success(request, success_message)
+            return redirect(target)
+    return _page(
+        request, "portal/form_page.html", {"form": form, "error": error, **context}, status=status
+    )
+
+
+def _case_context(innovation: Innovation, title: str, submit_label: str, **extra) -> dict:
+    return {
+        "innovation": innovation,
+        "title": title % {"name": innovation.name},
+        "submit_label": submit_label,
+        "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
+        **extra,
+    }
+
+
 @login_required
 def innovation_create(request):
     actor = policy.actor_for(request.user)
@@ -219,32 +248,25 @@ def innovation_create(request):
     if not units:
         raise PermissionDenied
     form = forms.InnovationCreateForm(request.POST or None, units=units)
-    error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                innovation = form.save(commit=False)
-                result = workflow_services.open_case(user=request.user, innovation=innovation)
-                form.save_m2m()
-        except WorkflowError as exc:
-            error = exc.message
-            forms.set_service_errors(form, exc.fields)
-            status = _error_status(exc)
-        else:
-            messages.success(request, _("Inovasi baru tersimpan pada tahap Usulan."))
-            return redirect("portal:innovation-detail", pk=result.innovation.pk)
-    return _page(
+
+    def save():
+        with transaction.atomic():
+            result = workflow_services.open_case(
+                user=request.user, innovation=form.save(commit=False)
+            )
+            form.save_m2m()
+        return reverse("portal:innovation-detail", args=[result.innovation.pk])
+
+    return _form_page(
         request,
-        "portal/form_page.html",
-        {
-            "form": form,
-            "error": error,
+        form=form,
+        save=save,
+        success_message=_("Inovasi baru tersimpan pada tahap Usulan."),
+        context={
             "title": _("Usulkan inovasi baru"),
             "submit_label": _("Simpan usulan"),
             "cancel_url": reverse("portal:home"),
         },
-        status=status,
     )
 
 
@@ -255,32 +277,19 @@ def innovation_edit(request, pk: int):
     if not editable:
         raise PermissionDenied
     form = forms.InnovationEditForm(request.POST or None, instance=innovation, editable=editable)
-    error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            mentoring_services.update_innovation(
-                user=request.user, innovation_id=innovation.pk, changes=form.changes()
-            )
-        except WorkflowError as exc:
-            error = exc.message
-            forms.set_service_errors(form, exc.fields)
-            status = _error_status(exc)
-        else:
-            messages.success(request, _("Profil inovasi tersimpan."))
-            return redirect("portal:innovation-detail", pk=innovation.pk)
-    return _page(
+
+    def save():
+        mentoring_services.update_innovation(
+            user=request.user, innovation_id=innovation.pk, changes=form.changes()
+        )
+        return reverse("portal:innovation-detail", args=[innovation.pk])
+
+    return _form_page(
         request,
-        "portal/form_page.html",
-        {
-            "form": form,
-            "error": error,
-            "innovation": innovation,
-            "title": _("Ubah profil: %(name)s") % {"name": innovation.name},
-            "submit_label": _("Simpan profil"),
-            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
-        },
-        status=status,
+        form=form,
+        save=save,
+        success_message=_("Profil inovasi tersimpan."),
+        context=_case_context(innovation, _("Ubah profil: %(name)s"), _("Simpan profil")),
     )
 
 
@@ -291,42 +300,34 @@ def session_create(request, pk: int):
         raise PermissionDenied
     form = forms.SessionForm(request.POST or None)
     formset = forms.FollowUpFormSet(request.POST or None, prefix="fu")
-    error = None
-    status = 200
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+    def save():
         follow_ups = [
             {"description": row["description"], "due_date": row["due_date"]}
             for row in formset.cleaned_data
             if row.get("description")
         ]
-        try:
-            mentoring_services.log_session(
-                user=request.user,
-                innovation_id=innovation.pk,
-                follow_ups=follow_ups,
-                **form.cleaned_data,
-            )
-        except WorkflowError as exc:
-            error = exc.message
-            forms.set_service_errors(form, exc.fields)
-            status = _error_status(exc)
-        else:
-            messages.success(request, _("Sesi pendampingan tercatat."))
-            return redirect("portal:innovation-detail", pk=innovation.pk)
-    return _page(
+        mentoring_services.log_session(
+            user=request.user,
+            innovation_id=innovation.pk,
+            follow_ups=follow_ups,
+            **form.cleaned_data,
+        )
+        return reverse("portal:innovation-detail", args=[innovation.pk])
+
+    return _form_page(
         request,
-        "portal/form_page.html",
-        {
-            "form": form,
-            "formset": formset,
-            "formset_title": _("Tindak lanjut"),
-            "error": error,
-            "innovation": innovation,
-            "title": _("Catat sesi pendampingan: %(name)s") % {"name": innovation.name},
-            "submit_label": _("Simpan sesi"),
-            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
-        },
-        status=status,
+        form=form,
+        save=save,
+        ready=lambda: form.is_valid() and formset.is_valid(),
+        success_message=_("Sesi pendampingan tercatat."),
+        context=_case_context(
+            innovation,
+            _("Catat sesi pendampingan: %(name)s"),
+            _("Simpan sesi"),
+            formset=formset,
+            formset_title=_("Tindak lanjut"),
+        ),
     )
 
 
@@ -341,41 +342,33 @@ def evidence_create(request, pk: int):
     form = forms.EvidenceForm(
         request.POST or None, request.FILES or None, year=innovation.year, initial=initial
     )
-    error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            mentoring_services.add_evidence(
-                user=request.user,
-                innovation_id=innovation.pk,
-                indicator_id=form.cleaned_data["indicator"].pk,
-                parameter=form.cleaned_data["parameter"],
-                upload=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            )
-        except WorkflowError as exc:
-            error = exc.message
-            forms.set_service_errors(form, exc.fields)
-            status = _error_status(exc)
-        else:
-            messages.success(request, _("Data dukung terunggah."))
-            if "_another" in request.POST:
-                return redirect("portal:evidence-create", pk=innovation.pk)
-            return redirect("portal:innovation-detail", pk=innovation.pk)
-    return _page(
+
+    def save():
+        mentoring_services.add_evidence(
+            user=request.user,
+            innovation_id=innovation.pk,
+            indicator_id=form.cleaned_data["indicator"].pk,
+            parameter=form.cleaned_data["parameter"],
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+        name = (
+            "portal:evidence-create" if "_another" in request.POST else "portal:innovation-detail"
+        )
+        return reverse(name, args=[innovation.pk])
+
+    return _form_page(
         request,
-        "portal/form_page.html",
-        {
-            "form": form,
-            "error": error,
-            "innovation": innovation,
-            "multipart": True,
-            "another_label": _("Simpan dan unggah lagi"),
-            "title": _("Unggah data dukung: %(name)s") % {"name": innovation.name},
-            "submit_label": _("Unggah"),
-            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
-        },
-        status=status,
+        form=form,
+        save=save,
+        success_message=_("Data dukung terunggah."),
+        context=_case_context(
+            innovation,
+            _("Unggah data dukung: %(name)s"),
+            _("Unggah"),
+            multipart=True,
+            another_label=_("Simpan dan unggah lagi"),
+        ),
     )
 
 
@@ -385,36 +378,24 @@ def attachment_create(request, pk: int):
     if not policy.editable_fields(policy.actor_for(request.user), innovation):
         raise PermissionDenied
     form = forms.AttachmentForm(request.POST or None, request.FILES or None)
-    error = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            mentoring_services.add_attachment(
-                user=request.user,
-                innovation_id=innovation.pk,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-            )
-        except WorkflowError as exc:
-            error = exc.message
-            forms.set_service_errors(form, exc.fields)
-            status = _error_status(exc)
-        else:
-            messages.success(request, _("Lampiran tersimpan."))
-            return redirect("portal:innovation-detail", pk=innovation.pk)
-    return _page(
+
+    def save():
+        mentoring_services.add_attachment(
+            user=request.user,
+            innovation_id=innovation.pk,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
+        return reverse("portal:innovation-detail", args=[innovation.pk])
+
+    return _form_page(
         request,
-        "portal/form_page.html",
-        {
-            "form": form,
-            "error": error,
-            "innovation": innovation,
-            "multipart": True,
-            "title": _("Tambah lampiran: %(name)s") % {"name": innovation.name},
-            "submit_label": _("Simpan lampiran"),
-            "cancel_url": reverse("portal:innovation-detail", args=[innovation.pk]),
-        },
-        status=status,
+        form=form,
+        save=save,
+        success_message=_("Lampiran tersimpan."),
+        context=_case_context(
+            innovation, _("Tambah lampiran: %(name)s"), _("Simpan lampiran"), multipart=True
+        ),
     )
 
 
