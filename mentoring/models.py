@@ -428,6 +428,10 @@ class EvidenceItem(CaseFile):
         _("hasil verifikasi"), max_length=10, choices=Review.choices, default=Review.PENDING
     )
     review_note = models.TextField(_("catatan verifikasi"), blank=True)
+    # Verification confirms or lowers the chosen parameter; null until the item is found valid.
+    verified_parameter = models.PositiveSmallIntegerField(
+        _("parameter terverifikasi"), choices=[(1, "1"), (2, "2"), (3, "3")], null=True, blank=True
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -159,8 +159,18 @@ def add_attachment(
 
 @transaction.atomic
 def review_evidence(
-    *, user: AbstractBaseUser, evidence_id: int, valid: bool, note: str = ""
+    *,
+    user: AbstractBaseUser,
+    evidence_id: int,
+    valid: bool,
+    note: str = "",
+    verified_parameter: int | None = None,
 ) -> EvidenceItem:
+    """Mark an evidence item valid or invalid.
+
+    A valid item's `verified_parameter` confirms the chosen parameter (the default) or lowers it;
+    it may never exceed the parameter the OPD chose. An invalid item has none.
+    """
     item = EvidenceItem.objects.select_related("indicator").get(pk=evidence_id)
     innovation = _locked(item.innovation_id)
     if not policy.can_review_evidence(policy.actor_for(user), innovation):
@@ -172,11 +182,34 @@ def review_evidence(
             _("Catatan wajib diisi."),
             fields={"note": [_("Jelaskan mengapa data dukung tidak valid.")]},
         )
+    if (
+        valid
+        and verified_parameter is not None
+        and verified_parameter not in range(1, item.parameter + 1)
+    ):
+        raise GuardFailed(
+            _("Parameter terverifikasi tidak valid."),
+            fields={
+                "verified_parameter": [
+                    _("Parameter terverifikasi harus antara 1 dan %d (parameter yang dipilih OPD).")
+                    % item.parameter
+                ]
+            },
+        )
     item.review = EvidenceItem.Review.VALID if valid else EvidenceItem.Review.INVALID
+    item.verified_parameter = (verified_parameter or item.parameter) if valid else None
     item.review_note = note.strip()
     item.reviewed_by = user
     item.reviewed_at = timezone.now()
-    item.save(update_fields=["review", "review_note", "reviewed_by", "reviewed_at"])
+    item.save(
+        update_fields=[
+            "review",
+            "verified_parameter",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+    )
     return item
 
 
