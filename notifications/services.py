@@ -8,8 +8,9 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from mentoring.models import Innovation, Stage
@@ -92,6 +93,15 @@ def _texts(kind: str, event: CaseEvent, innovation: Innovation) -> tuple[str, st
     return Kind(kind).label, name
 
 
+def innovation_url(innovation_id: int) -> str:
+    try:
+        return reverse("portal:innovation-detail", args=[innovation_id])
+    except NoReverseMatch:
+        # A renamed page must never make an action fail: the notification goes without a link.
+        log.error("notifications: no portal:innovation-detail route; link left empty")
+        return ""
+
+
 def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notification]:
     """Write the event's notifications (one INSERT) and push them once the action commits.
 
@@ -100,7 +110,7 @@ def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notif
     plan = rules.plan_for(event, innovation)
     if not plan.by_kind:
         return []
-    url = reverse("portal:innovation-detail", args=[innovation.pk])
+    url = innovation_url(innovation.pk)
     now = timezone.now()
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
@@ -120,6 +130,55 @@ def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notif
                 for user_id in sorted(recipients)
             )
     created = Notification.objects.bulk_create(rows)
+    push_on_commit(created)
+    return created
+
+
+def _deadline_texts(kind: str, innovation: Innovation, stage: str, due_date) -> tuple[str, str]:
+    name = innovation.name
+    values = {"stage": Stage(stage).label, "date": date_format(due_date, "j F Y")}
+    if kind == Kind.DUE_SOON:
+        return (
+            _("Tenggat mendekat: %(name)s") % {"name": name},
+            _("Tahap %(stage)s jatuh tempo pada %(date)s.") % values,
+        )
+    if kind == Kind.OVERDUE:
+        return (
+            _("Lewat tenggat: %(name)s") % {"name": name},
+            _("Tahap %(stage)s lewat tenggat sejak %(date)s.") % values,
+        )
+    return (
+        _("Eskalasi: %(name)s") % {"name": name},
+        _("Tahap %(stage)s masih lewat tenggat sejak %(date)s setelah masa tenggang.") % values,
+    )
+
+
+def notify_deadlines(*, alerts) -> list[Notification]:
+    """Write the rows of a scan batch's deadline alerts (one INSERT) and push them on commit.
+
+    `alerts` carry visit (with its innovation loaded), kind and recipients (user ids).
+    """
+    now = timezone.now()
+    rows = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for alert in alerts:
+            visit = alert.visit
+            innovation = visit.innovation
+            title, body = _deadline_texts(alert.kind, innovation, visit.stage, visit.due_date)
+            url = innovation_url(innovation.pk)
+            rows.extend(
+                Notification(
+                    recipient_id=user_id,
+                    kind=alert.kind,
+                    title=title[:200],
+                    body=body,
+                    url=url,
+                    innovation=innovation,
+                    created_at=now,
+                )
+                for user_id in sorted(alert.recipients)
+            )
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
     push_on_commit(created)
     return created
 

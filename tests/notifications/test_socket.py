@@ -35,6 +35,7 @@ def _leave_the_master_data_behind(django_db_blocker):
         if contents:
             connection.creation.deserialize_db_from_string(contents)
 
+
 TIMEOUT = 3
 
 
