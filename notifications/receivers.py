@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from workflow.signals import case_moved
+from workflow.signals import case_moved, deadline_alerts
 
 from . import services
 
@@ -12,3 +12,9 @@ def on_case_moved(sender, *, event, innovation, **kwargs) -> None:
     # Inside the action's transaction: an error here rolls the action back, by design,
     # so that an action never commits without its notifications.
     services.notify_case_moved(event=event, innovation=innovation)
+
+
+@receiver(deadline_alerts, dispatch_uid="notifications.deadline_alerts")
+def on_deadline_alerts(sender, *, alerts, **kwargs) -> None:
+    # Inside the scan's transaction, like case_moved: the alerts and their rows commit together.
+    services.notify_deadlines(alerts=alerts)

@@ -1,11 +1,12 @@
 """The process record of a case and its history."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
-from mentoring.models import Innovation, Stage
+from mentoring.models import Holder, Innovation, Stage
 
 
 class InnovationProcess(Process):
@@ -45,3 +46,166 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["innovation", "at"])]
         verbose_name = _("riwayat")
         verbose_name_plural = _("riwayat")
+
+
+# --- deadlines (design section 6) -------------------------------------------------------------
+
+# Working days per stage when a year has no stored policy (also the seeded 2025/2026 values).
+DEFAULT_SLA_DAYS: dict[str, int] = {
+    Stage.PROPOSAL: 10,
+    Stage.PROPOSAL_GATE: 3,
+    Stage.MENTORING: 20,
+    Stage.PACKAGING: 15,
+    Stage.PACKAGING_GATE: 3,
+    Stage.VERIFICATION: 10,
+    Stage.REPORTING: 10,
+    Stage.REPORT_GATE: 3,
+    Stage.CLOSE: 5,
+}
+DEFAULT_REMINDER_LEAD_DAYS = 2
+DEFAULT_ESCALATION_GRACE_DAYS = 3
+
+
+def _sla_field(stage: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        Stage(stage).label,
+        default=DEFAULT_SLA_DAYS[stage],
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+        help_text=_("Hari kerja."),
+    )
+
+
+class SlaPolicy(models.Model):
+    """How many working days each stage and head gate may take in one programme year.
+
+    A change applies to stage visits that start afterwards: each visit stores its own due date.
+    """
+
+    year = models.PositiveIntegerField(_("tahun program"), unique=True)
+    proposal = _sla_field(Stage.PROPOSAL)
+    proposal_gate = _sla_field(Stage.PROPOSAL_GATE)
+    mentoring = _sla_field(Stage.MENTORING)
+    packaging = _sla_field(Stage.PACKAGING)
+    packaging_gate = _sla_field(Stage.PACKAGING_GATE)
+    verification = _sla_field(Stage.VERIFICATION)
+    reporting = _sla_field(Stage.REPORTING)
+    report_gate = _sla_field(Stage.REPORT_GATE)
+    close = _sla_field(Stage.CLOSE)
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        _("pengingat (hari kerja sebelum tenggat)"),
+        default=DEFAULT_REMINDER_LEAD_DAYS,
+        validators=[MaxValueValidator(60)],
+    )
+    escalation_grace_days = models.PositiveSmallIntegerField(
+        _("eskalasi (hari kerja setelah tenggat)"),
+        default=DEFAULT_ESCALATION_GRACE_DAYS,
+        validators=[MaxValueValidator(60)],
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("kebijakan tenggat")
+        verbose_name_plural = _("kebijakan tenggat")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def days_for(self, stage: str) -> int | None:
+        """Working days allowed in `stage`; None for the end states (no clock)."""
+        return getattr(self, stage) if stage in DEFAULT_SLA_DAYS else None
+
+
+class Holiday(models.Model):
+    """A day off that the national calendar (`holidays`, ID) does not know: added by admins."""
+
+    class Kind(models.TextChoices):
+        LOCAL = "local", _("Libur daerah")
+        CUTI_BERSAMA = "cuti_bersama", _("Cuti bersama")
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.LOCAL)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class StageVisit(models.Model):
+    """One stay of a case in one stage (a return starts a new visit): its own clock.
+
+    `due_date` is the first working day on which the case counts as overdue. The alert dates are
+    fixed at entry; `next_alert_on` is the date of the next alert still to send, so the scan
+    reads only the visits that have something to say today.
+    """
+
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.CASCADE, related_name="visits", verbose_name=_("inovasi")
+    )
+    stage = models.CharField(_("tahap"), max_length=20, choices=Stage.choices)
+    holder = models.CharField(_("menunggu"), max_length=10, choices=Holder.choices)
+    entered_at = models.DateTimeField(_("masuk"))
+    left_at = models.DateTimeField(_("keluar"), null=True, blank=True)
+    sla_days = models.PositiveSmallIntegerField(_("batas (hari kerja)"), null=True, blank=True)
+    due_date = models.DateField(_("tenggat"), null=True, blank=True)
+    remind_on = models.DateField(_("tanggal pengingat"), null=True, blank=True)
+    escalate_on = models.DateField(_("tanggal eskalasi"), null=True, blank=True)
+    alerts_sent = models.PositiveSmallIntegerField(default=0)
+    next_alert_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["entered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation"],
+                condition=models.Q(left_at__isnull=True),
+                name="stagevisit_one_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["innovation", "entered_at"], name="stagevisit_history"),
+            # Overdue / due-before lists: only open visits are indexed.
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(left_at__isnull=True),
+                name="stagevisit_open_due",
+            ),
+            # The scan: open visits with an alert still to send.
+            models.Index(
+                fields=["next_alert_on"],
+                condition=models.Q(left_at__isnull=True, next_alert_on__isnull=False),
+                name="stagevisit_next_alert",
+            ),
+        ]
+        verbose_name = _("kunjungan tahap")
+        verbose_name_plural = _("kunjungan tahap")
+
+    def __str__(self) -> str:
+        return f"{self.innovation_id} {self.stage} -> {self.due_date}"
+
+
+class DeadlineAlert(models.Model):
+    """One deadline alert sent for one visit: the unique key makes every scan idempotent."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Tenggat mendekat")
+        OVERDUE = "overdue", _("Lewat tenggat")
+        ESCALATED = "escalated", _("Eskalasi")
+
+    visit = models.ForeignKey(StageVisit, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("dikirim"))
+    recipients = models.PositiveIntegerField(_("jumlah penerima"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["visit", "kind"], name="deadlinealert_once")]
+        verbose_name = _("peringatan tenggat")
+        verbose_name_plural = _("peringatan tenggat")
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.kind}"

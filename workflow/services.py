@@ -11,7 +11,7 @@ from viewflow.workflow.status import STATUS
 
 from mentoring.models import Holder, Innovation, Stage
 
-from . import guards, policy
+from . import deadlines, guards, policy
 from .errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
 from .flows import InnovationFlow
 from .models import CaseEvent, InnovationProcess
@@ -60,6 +60,7 @@ def open_case(*, user: AbstractBaseUser, innovation: Innovation) -> ActionResult
     innovation.save()
     InnovationFlow.start.run(innovation=innovation)
     event = _record(innovation=innovation, actor=user, action="create", from_stage="")
+    deadlines.enter_stage(innovation=innovation, at=event.at, first=True)
     return ActionResult(innovation=innovation, event=event)
 
 
@@ -161,6 +162,7 @@ def perform_action(
                 comment=comment.strip(),
                 data=data,
             )
+            deadlines.enter_stage(innovation=innovation, at=event.at)
     except (FlowLockFailed, TransitionNotAllowed) as exc:
         raise ActionConflict(
             _("Kasus ini baru saja diproses orang lain; muat ulang halaman.")

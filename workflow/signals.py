@@ -8,3 +8,7 @@ from django.dispatch import Signal
 
 # kwargs: event (CaseEvent), innovation (Innovation)
 case_moved = Signal()
+
+# kwargs: alerts (list[workflow.scans.DeadlineNotice]: visit, kind, recipients), sent once per
+# scan batch inside the scan's transaction so that receivers can write their rows in bulk.
+deadline_alerts = Signal()

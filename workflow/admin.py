@@ -1,0 +1,59 @@
+"""Admin pages for what the BRIDA admins set: SLA policies per year and local holidays."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Holiday, SlaPolicy, StageVisit
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ("year", "proposal", "mentoring", "packaging", "verification", "reporting")
+    fieldsets = (
+        (None, {"fields": ("year",)}),
+        (
+            _("Tahap (hari kerja)"),
+            {
+                "fields": (
+                    "proposal",
+                    "mentoring",
+                    "packaging",
+                    "verification",
+                    "reporting",
+                    "close",
+                )
+            },
+        ),
+        (
+            _("Persetujuan kepala OPD (hari kerja)"),
+            {"fields": ("proposal_gate", "packaging_gate", "report_gate")},
+        ),
+        (_("Pengingat dan eskalasi"), {"fields": ("reminder_lead_days", "escalation_grace_days")}),
+    )
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ("date", "name", "kind")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+
+@admin.register(StageVisit)
+class StageVisitAdmin(admin.ModelAdmin):
+    """Read-only: visits are written by the case engine only."""
+
+    list_display = ("innovation", "stage", "holder", "entered_at", "due_date", "left_at")
+    list_filter = ("stage", "holder")
+    list_select_related = ("innovation",)
+    raw_id_fields = ("innovation",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

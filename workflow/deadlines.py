@@ -1,0 +1,247 @@
+"""Deadlines (design section 6): the working-day calendar, SLA policies and stage visits.
+
+Every stay of a case in a stage is a `StageVisit` with its own due date, computed once when the
+case enters the stage from that year's `SlaPolicy` and the calendar of the day: a later policy or
+holiday change applies to new visits only and never rewrites history.
+
+Policies and the holiday set are cached in the process for `CACHE_SECONDS` (and dropped at once
+when this process saves one), so a case action pays two writes here, not extra reads.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from functools import lru_cache
+
+import holidays
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from mentoring.models import Innovation
+from workflow import policy as lifecycle
+
+from .models import DEFAULT_SLA_DAYS, DeadlineAlert, Holiday, SlaPolicy, StageVisit
+
+CACHE_SECONDS = 60
+COUNTRY = "ID"
+# Alerts in the order they fall due; StageVisit.alerts_sent counts how many are done.
+ALERT_KINDS = (
+    DeadlineAlert.Kind.DUE_SOON,
+    DeadlineAlert.Kind.OVERDUE,
+    DeadlineAlert.Kind.ESCALATED,
+)
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def national_holidays(year: int) -> frozenset[dt.date]:
+    """Indonesian national holidays of `year` as the `holidays` package knows them."""
+    return frozenset(holidays.country_holidays(COUNTRY, years=year).keys())
+
+
+class WorkingCalendar:
+    """Monday to Friday, minus national holidays and the admins' local days / cuti bersama."""
+
+    def __init__(self, extra_days: Iterable[dt.date] = ()) -> None:
+        self.extra_days = frozenset(extra_days)
+
+    def is_working(self, day: dt.date) -> bool:
+        return (
+            day.weekday() < 5
+            and day not in self.extra_days
+            and day not in national_holidays(day.year)
+        )
+
+    def add(self, day: dt.date, days: int) -> dt.date:
+        """The `days`-th working day after `day` (`day` itself when days is 0)."""
+        while days > 0:
+            day += dt.timedelta(days=1)
+            if self.is_working(day):
+                days -= 1
+        return day
+
+    def subtract(self, day: dt.date, days: int) -> dt.date:
+        """The `days`-th working day before `day` (`day` itself when days is 0)."""
+        while days > 0:
+            day -= dt.timedelta(days=1)
+            if self.is_working(day):
+                days -= 1
+        return day
+
+    def count(self, first: dt.date, last: dt.date) -> int:
+        """Working days from `first` to `last`, both included (0 when last < first)."""
+        total, day = 0, first
+        while day <= last:
+            total += self.is_working(day)
+            day += dt.timedelta(days=1)
+        return total
+
+
+_cache: dict = {}
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def _cached(key, load):
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def calendar() -> WorkingCalendar:
+    """The working-day calendar with the admins' holidays (one query per cache period)."""
+    return _cached(
+        "calendar", lambda: WorkingCalendar(Holiday.objects.values_list("date", flat=True))
+    )
+
+
+def policy_for(year: int) -> SlaPolicy:
+    """The year's SLA policy; an unsaved one with the defaults when the admins set none."""
+    return _cached(
+        ("policy", year),
+        lambda: SlaPolicy.objects.filter(year=year).first() or SlaPolicy(year=year),
+    )
+
+
+@receiver(post_save, sender=SlaPolicy, dispatch_uid="deadlines.policy_saved")
+@receiver(post_delete, sender=SlaPolicy, dispatch_uid="deadlines.policy_deleted")
+@receiver(post_save, sender=Holiday, dispatch_uid="deadlines.holiday_saved")
+@receiver(post_delete, sender=Holiday, dispatch_uid="deadlines.holiday_deleted")
+def _drop_cache(**kwargs) -> None:
+    clear_cache()
+
+
+# --- stage visits -----------------------------------------------------------------------------
+
+
+def new_visit(
+    *,
+    innovation_id: int,
+    year: int,
+    stage: str,
+    at: dt.datetime,
+    sla: SlaPolicy | None = None,
+    cal: WorkingCalendar | None = None,
+) -> StageVisit:
+    """An unsaved visit of `stage` entered at `at`, its due and alert dates set (no query
+    when the policy and calendar are cached or given)."""
+    sla = sla or policy_for(year)
+    cal = cal or calendar()
+    visit = StageVisit(
+        innovation_id=innovation_id,
+        stage=stage,
+        holder=lifecycle.holder_of(stage),
+        entered_at=at,
+    )
+    days = sla.days_for(stage)
+    if days is None:
+        return visit
+    # Counting starts the day after entry: a visit of N working days is due (overdue) at the
+    # start of the N-th working day after the day it began.
+    due = cal.add(timezone.localdate(at), days)
+    visit.sla_days = days
+    visit.due_date = due
+    visit.remind_on = cal.subtract(due, sla.reminder_lead_days)
+    visit.escalate_on = cal.add(due, sla.escalation_grace_days)
+    visit.next_alert_on = visit.remind_on
+    return visit
+
+
+def enter_stage(
+    *, innovation: Innovation, at: dt.datetime | None = None, first: bool = False
+) -> StageVisit | None:
+    """Close the case's open visit and open one for its current stage (none once it ended).
+
+    Called by workflow.services inside the action's transaction: one UPDATE and one INSERT
+    (`first=True` for a new case, which has no visit to close).
+    """
+    at = at or timezone.now()
+    if not first:
+        StageVisit.objects.filter(innovation_id=innovation.pk, left_at__isnull=True).update(
+            left_at=at
+        )
+    if innovation.stage not in DEFAULT_SLA_DAYS:
+        return None
+    visit = new_visit(
+        innovation_id=innovation.pk, year=innovation.year, stage=innovation.stage, at=at
+    )
+    visit.save(force_insert=True)
+    return visit
+
+
+def pending_alerts(visit: StageVisit, *, today: dt.date) -> list[str]:
+    """Alert kinds of `visit` due by `today` and not sent yet.
+
+    A reminder that would arrive together with the overdue alert (the scan did not run for a
+    while) is dropped: it would only say less than the alert beside it.
+    """
+    dates = (visit.remind_on, visit.due_date, visit.escalate_on)
+    kinds = [
+        ALERT_KINDS[index]
+        for index in range(visit.alerts_sent, len(ALERT_KINDS))
+        if dates[index] is not None and dates[index] <= today
+    ]
+    if DeadlineAlert.Kind.OVERDUE in kinds and DeadlineAlert.Kind.DUE_SOON in kinds:
+        kinds.remove(DeadlineAlert.Kind.DUE_SOON)
+    return kinds
+
+
+def mark_sent(visit: StageVisit, kinds: list[str]) -> None:
+    """Advance the visit past `kinds` and set the date of its next alert (None when done)."""
+    if not kinds:
+        return
+    visit.alerts_sent = max(ALERT_KINDS.index(kind) for kind in kinds) + 1
+    dates = (visit.remind_on, visit.due_date, visit.escalate_on)
+    visit.next_alert_on = dates[visit.alerts_sent] if visit.alerts_sent < len(dates) else None
+
+
+def next_alert_after(visit: StageVisit, *, today: dt.date) -> dt.date | None:
+    """The first unsent alert date after `today` (None when there is none)."""
+    dates = (visit.remind_on, visit.due_date, visit.escalate_on)
+    return next((d for d in dates[visit.alerts_sent :] if d is not None and d > today), None)
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def with_deadline(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
+    """Annotate `due_date` and `holder` from the open visit (one LEFT JOIN, no query per row)."""
+    return qs.annotate(
+        open_visit=FilteredRelation("visits", condition=Q(visits__left_at__isnull=True)),
+        due_date=F("open_visit__due_date"),
+        holder=F("open_visit__holder"),
+    )
+
+
+def open_visit_due(*, on_or_before: dt.date | None = None, before: dt.date | None = None):
+    """An Exists() for cases whose open visit is due on/before or strictly before a date.
+
+    Uses the partial index on the open visits' due date.
+    """
+    visits = StageVisit.objects.filter(innovation=OuterRef("pk"), left_at__isnull=True)
+    if on_or_before is not None:
+        visits = visits.filter(due_date__lte=on_or_before)
+    if before is not None:
+        visits = visits.filter(due_date__lt=before)
+    return Exists(visits)
+
+
+def days_overdue(due_date: dt.date | None, *, today: dt.date | None = None) -> int:
+    """Working days the case has been overdue, the due date included (0 when not overdue).
+
+    Reads the calendar only for overdue rows, so a list of cases on time costs no query.
+    """
+    today = today or timezone.localdate()
+    if due_date is None or due_date > today:
+        return 0
+    return calendar().count(due_date, today)

@@ -1,0 +1,88 @@
+"""Reads of the case engine: who holds a case now (bulk, for the deadline scan)."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import cached_property
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from mentoring.models import Holder, Membership, MentorAssignment, Role
+
+
+class CasePeople:
+    """The people around many cases at once: a fixed number of queries for any number.
+
+    `cases` are (unit_id, year) pairs. Memberships and mentor assignments are read on first use
+    (one query each); the verifier and admin groups only when asked for (one query each).
+    """
+
+    def __init__(self, cases: Iterable[tuple[int, int]]) -> None:
+        self.cases = set(cases)
+
+    @cached_property
+    def _members(self) -> dict[int, list[tuple[int, str]]]:
+        rows = defaultdict(list)
+        for unit_id, user_id, position in Membership.objects.filter(
+            unit_id__in={unit for unit, _year in self.cases}, user__is_active=True
+        ).values_list("unit_id", "user_id", "position"):
+            rows[unit_id].append((user_id, position))
+        return rows
+
+    @cached_property
+    def _mentors(self) -> dict[tuple[int, int], set[int]]:
+        rows = defaultdict(set)
+        for unit_id, year, mentor_id in MentorAssignment.objects.filter(
+            unit_id__in={unit for unit, _year in self.cases},
+            year__in={year for _unit, year in self.cases},
+            mentor__is_active=True,
+        ).values_list("unit_id", "year", "mentor_id"):
+            rows[(unit_id, year)].add(mentor_id)
+        return rows
+
+    @cached_property
+    def _groups(self) -> dict[str, set[int]]:
+        return {}
+
+    def heads(self, unit_id: int) -> set[int]:
+        return {u for u, pos in self._members[unit_id] if pos == Membership.Position.HEAD}
+
+    def operators(self, unit_id: int) -> set[int]:
+        return {u for u, pos in self._members[unit_id] if pos == Membership.Position.OPERATOR}
+
+    def mentors(self, unit_id: int, year: int) -> set[int]:
+        """The lead mentor and the co-mentors of the unit for the year."""
+        return set(self._mentors[(unit_id, year)])
+
+    def group(self, role: str) -> set[int]:
+        if role not in self._groups:
+            scope = Q(groups__name=role)
+            if role == Role.ADMIN:
+                scope |= Q(is_superuser=True)  # the policy treats superusers as admins
+            self._groups[role] = set(
+                get_user_model()
+                .objects.filter(scope, is_active=True)
+                .values_list("pk", flat=True)
+                .distinct()
+            )
+        return self._groups[role]
+
+    def holders(self, holder: str, unit_id: int, year: int) -> set[int]:
+        """Everyone who may take the stage's action while the case waits for `holder`."""
+        if holder == Holder.OPD:
+            return self.heads(unit_id) | self.operators(unit_id)
+        if holder == Holder.HEAD:
+            return self.heads(unit_id)
+        if holder == Holder.MENTOR:
+            return self.mentors(unit_id, year)
+        if holder == Holder.VERIFIER:
+            # A verifier who mentors the case may not verify it (policy.may_hold).
+            return self.group(Role.VERIFIER) - self.mentors(unit_id, year)
+        if holder == Holder.ADMIN:
+            return set(self.group(Role.ADMIN))
+        return set()
+
+
+def case_holders(*, unit_id: int, year: int, holder: str) -> set[int]:
+    """User ids holding one case that waits for `holder` (see CasePeople.holders)."""
+    return CasePeople([(unit_id, year)]).holders(holder, unit_id, year)
