@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "portal",
+    "scoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,534 @@
+"""The regency's estimated IID for a year and the next best steps to raise it.
+
+Formula implemented (all numbers come from the year's `Ruleset` and `mentoring.Indicator` rows):
+
+    verified innovation  = a case of the year in stage reporting, report gate, close or done
+                           (it passed verification); only these count for SID
+    p(i, x)              = the highest VERIFIED parameter (`verified_parameter`, else the chosen
+                           `parameter` for rows reviewed before that field existed) among the VALID
+                           evidence items of innovation i for indicator x; 0 when there is none
+    score(i)             = sum over indicators x of the year: weight(x) * p(i, x)
+    n                    = number of verified innovations
+    divisor              = MAX(k, n)                                   k = divisor_minimum
+    SID_indicators       = sum over i of score(i) / divisor
+    covered              = distinct basic-service (yandas) affairs among the verified
+                           innovations' MAIN urusan (related urusan too only when the ruleset's
+                           `coverage_counts_related` is set; off by default, see below)
+    jumlah               = MIN(c * MIN(n, cap), jumlah_max)  if covered >= yandas_min_covered
+                           else 0                              c = jumlah_coefficient
+    SID                  = SID_indicators + jumlah
+    IID                  = (SPD + SID) / total_max * 100       SPD = the admin's spd_score or 0
+    predicate            = the threshold row with lower <= IID <= upper, IID rounded half-up to
+                           two decimals first (published scores have two decimals; 65.00 is
+                           "Inovatif" and 65.01 "Sangat Inovatif" with the 2026 rows)
+    gap to next          = lower bound of the next higher predicate - IID (rounded)
+
+Normalisation and ambiguities (noted, not resolved by the brief):
+- No rescaling is applied to SID_indicators. With the 2026 catalogue the weights of 16-35 add up
+  to 37, so one innovation scores at most 3 * 37 = 111, which is exactly the brief's "SID
+  indicators" maximum: the per-innovation average (sum / MAX(k, n)) is already on the 0-111 scale,
+  and SPD 63 + SID 111 + jumlah 76 = total 250, so IID = (SPD + SID) / 250 * 100 as the brief says.
+  The estimate warns when 3 * sum(weights) differs from the ruleset's sid_indicator_max (a year
+  whose catalogue changed but whose maxima were not updated). The national system may normalise
+  indicators individually; that is unconfirmed.
+- SPD is entered as the raw region score on its own 0..spd_max scale, not as a percentage.
+- Coverage counts main urusan only by default: the national form has one main affair per
+  innovation and counting related affairs would let one innovation cover several affairs; the
+  ruleset flag switches related affairs on if the ministry's rule turns out to include them.
+- With a unit filter the same formula runs over that unit's innovations only (n, divisor and
+  coverage of the unit); SPD stays the region's. It is a contribution view, not a national figure.
+- Innovations not yet verified score nothing here; next_best_steps shows what verifying them adds.
+
+Next best steps (`next_best_steps`) are exact IID deltas, each computed by re-running the
+formula with one change: (a) raising one verified innovation's indicator from p to p + 1 (adds
+weight / MAX(k, n) to SID); (b) one more verified innovation, assumed to score the current
+average (or only its mandatory indicators at parameter 1 when none is verified yet), in a missing
+yandas affair when that satisfies the coverage rule, else in any affair; (c) getting a case that
+is still before verification verified with the parameters chosen now (valid evidence at its
+verified parameter, pending evidence at the chosen one).
+
+Query count is constant in the number of innovations: ruleset, thresholds, indicators, yandas
+affairs, one innovation query, one grouped evidence query, and the related-urusan query only when
+the ruleset counts related affairs.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Max
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from mentoring.models import EvidenceItem, Indicator, Innovation, Stage, Unit, Urusan
+
+from .models import PredicateThreshold, Ruleset
+
+VERIFIED_STAGES = (Stage.REPORTING, Stage.REPORT_GATE, Stage.CLOSE, Stage.DONE)
+PRE_VERIFICATION_STAGES = (
+    Stage.PROPOSAL,
+    Stage.PROPOSAL_GATE,
+    Stage.MENTORING,
+    Stage.PACKAGING,
+    Stage.PACKAGING_GATE,
+    Stage.VERIFICATION,
+)
+MAX_PARAMETER = 3
+CENT = Decimal("0.01")
+DELTA_PLACES = Decimal("0.0001")
+
+
+class RulesetMissing(LookupError):
+    """No ruleset for the year: the admin must create or copy one first."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            _("Aturan penilaian IID tahun %d belum ada; salin dari tahun sebelumnya.") % year
+        )
+        self.year = year
+
+
+@dataclass(frozen=True)
+class Affair:
+    """A government affair (urusan), by code and display name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class InnovationScore:
+    """One innovation's per-indicator parameters (by indicator number) and its score."""
+
+    innovation_id: int
+    name: str
+    unit_id: int
+    unit_name: str
+    stage: str
+    main_urusan: Affair
+    yandas: frozenset[str]  # yandas affair codes this innovation covers under the ruleset
+    parameters: dict[int, int]
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The estimated IID of a year (optionally of one unit) with every intermediate figure."""
+
+    year: int
+    unit_id: int | None
+    ruleset_confirmed: bool
+    ruleset_note: str
+    spd: Decimal
+    spd_entered: bool
+    spd_max: Decimal
+    innovation_count: int  # n: verified innovations
+    divisor: int
+    score_sum: Decimal
+    sid_indicators: Decimal
+    sid_indicator_max: Decimal
+    yandas_covered: tuple[Affair, ...]
+    yandas_missing: tuple[Affair, ...]
+    yandas_required: int
+    coverage_met: bool
+    jumlah_score: Decimal
+    jumlah_max: Decimal
+    sid: Decimal
+    total_max: Decimal
+    iid_exact: Decimal
+    iid: Decimal  # rounded half-up to two decimals
+    predicate: str
+    next_predicate: str | None
+    gap_to_next: Decimal | None
+    innovations: tuple[InnovationScore, ...]
+    pending_count: int  # cases before verification
+    warnings: tuple[str, ...] = field(default=())
+
+
+class StepKind:
+    RAISE_PARAMETER = "raise_parameter"
+    NEW_INNOVATION_YANDAS = "new_innovation_yandas"
+    NEW_INNOVATION = "new_innovation"
+    VERIFY_CASE = "verify_case"
+
+
+# Ties (same delta) list the most concrete work first.
+_KIND_ORDER = {
+    StepKind.NEW_INNOVATION_YANDAS: 0,
+    StepKind.VERIFY_CASE: 1,
+    StepKind.RAISE_PARAMETER: 2,
+    StepKind.NEW_INNOVATION: 3,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One concrete improvement and the IID points it would add (delta, 4 decimals)."""
+
+    kind: str
+    iid_delta: Decimal
+    title: str
+    innovation_id: int | None = None
+    innovation_name: str = ""
+    unit_name: str = ""
+    indicator_number: int | None = None
+    indicator_name: str = ""
+    weight: int | None = None
+    mandatory: bool = False
+    from_parameter: int | None = None
+    to_parameter: int | None = None
+    urusan: Affair | None = None
+    assumed_score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class _Figures:
+    divisor: int
+    sid_indicators: Decimal
+    jumlah: Decimal
+    sid: Decimal
+    iid_exact: Decimal
+
+
+@dataclass(frozen=True)
+class _Basis:
+    ruleset: Ruleset
+    thresholds: list[PredicateThreshold]
+    indicators: list[Indicator]
+    yandas: list[Affair]
+    verified: list[InnovationScore]
+    pending: list[InnovationScore]
+
+    @property
+    def spd(self) -> Decimal:
+        return self.ruleset.spd_score if self.ruleset.spd_score is not None else Decimal(0)
+
+    @property
+    def score_sum(self) -> Decimal:
+        return sum((i.score for i in self.verified), Decimal(0))
+
+    @property
+    def covered_codes(self) -> set[str]:
+        return set().union(*(i.yandas for i in self.verified)) if self.verified else set()
+
+
+def _figures(
+    ruleset: Ruleset, *, spd: Decimal, score_sum: Decimal, n: int, covered: int
+) -> _Figures:
+    """The formula itself (see the module docstring): pure arithmetic on Decimals."""
+    divisor = max(ruleset.divisor_minimum, n)
+    sid_indicators = Decimal(score_sum) / Decimal(divisor)
+    if covered >= ruleset.yandas_min_covered:
+        jumlah = min(ruleset.jumlah_coefficient * min(n, ruleset.jumlah_cap), ruleset.jumlah_max)
+    else:
+        jumlah = Decimal(0)
+    sid = sid_indicators + jumlah
+    iid_exact = (spd + sid) / ruleset.total_max * 100
+    return _Figures(divisor, sid_indicators, jumlah, sid, iid_exact)
+
+
+def _rounded(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def predicate_for(
+    iid: Decimal, thresholds: list[PredicateThreshold]
+) -> tuple[str, str | None, Decimal | None]:
+    """(predicate, next higher predicate, points to it) for an IID rounded to two decimals."""
+    bands = sorted(thresholds, key=lambda t: t.lower)
+    name = ""
+    for band in bands:
+        if band.lower <= iid <= band.upper:
+            name = band.name
+            break
+    else:  # a gap between bands (bad data): the highest band already reached
+        reached = [band for band in bands if band.lower <= iid]
+        name = reached[-1].name if reached else ""
+    higher = [band for band in bands if band.lower > iid]
+    if not higher:
+        return name, None, None
+    return name, higher[0].name, higher[0].lower - iid
+
+
+def _ruleset(year: int) -> Ruleset:
+    ruleset = Ruleset.objects.filter(year=year).first()
+    if ruleset is None:
+        raise RulesetMissing(year)
+    return ruleset
+
+
+def _load(*, year: int, unit: Unit | int | None) -> _Basis:
+    ruleset = _ruleset(year)
+    thresholds = list(ruleset.thresholds.all())
+    indicators = list(Indicator.objects.filter(year=year).order_by("number"))
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    yandas_rows = list(
+        Urusan.objects.filter(group=Urusan.Group.YANDAS).order_by("id").values("code", "name")
+    )
+    yandas = [Affair(row["code"], row["name"]) for row in yandas_rows]
+    yandas_codes = {affair.code for affair in yandas}
+
+    innovations = Innovation.objects.filter(
+        year=year, stage__in=VERIFIED_STAGES + PRE_VERIFICATION_STAGES
+    )
+    if unit is not None:
+        innovations = innovations.filter(unit=unit)
+    rows = list(
+        innovations.order_by("id").values(
+            "id", "name", "unit_id", "unit__name", "stage", "main_urusan__code", "main_urusan__name"
+        )
+    )
+    related: dict[int, set[str]] = defaultdict(set)
+    if ruleset.coverage_counts_related:
+        through = Innovation.related_urusan.through.objects.filter(
+            innovation__in=innovations, urusan__group=Urusan.Group.YANDAS
+        )
+        for innovation_id, code in through.values_list("innovation_id", "urusan__code"):
+            related[innovation_id].add(code)
+
+    # Best parameter per (innovation, indicator, review state), grouped in SQL.
+    best: dict[int, dict[int, int]] = defaultdict(dict)  # counted for verified innovations
+    chosen: dict[int, dict[int, int]] = defaultdict(dict)  # as currently chosen, for pending
+    evidence = (
+        EvidenceItem.objects.filter(innovation__in=innovations, indicator__year=year)
+        .exclude(review=EvidenceItem.Review.INVALID)
+        .values("innovation_id", "indicator_id", "review")
+        .annotate(best=Max(Coalesce("verified_parameter", "parameter")))
+        .order_by()
+    )
+    for row in evidence:
+        indicator = by_id.get(row["indicator_id"])
+        if indicator is None:
+            continue
+        number, value = indicator.number, int(row["best"])
+        target = chosen[row["innovation_id"]]
+        target[number] = max(target.get(number, 0), value)
+        if row["review"] == EvidenceItem.Review.VALID:
+            counted = best[row["innovation_id"]]
+            counted[number] = max(counted.get(number, 0), value)
+
+    weights = {indicator.number: indicator.weight for indicator in indicators}
+    verified: list[InnovationScore] = []
+    pending: list[InnovationScore] = []
+    for row in rows:
+        is_verified = row["stage"] in VERIFIED_STAGES
+        parameters = dict((best if is_verified else chosen).get(row["id"], {}))
+        covers = {row["main_urusan__code"]} | related.get(row["id"], set())
+        item = InnovationScore(
+            innovation_id=row["id"],
+            name=row["name"],
+            unit_id=row["unit_id"],
+            unit_name=row["unit__name"],
+            stage=row["stage"],
+            main_urusan=Affair(row["main_urusan__code"], row["main_urusan__name"]),
+            yandas=frozenset(covers & yandas_codes),
+            parameters=parameters,
+            score=Decimal(sum(weights[number] * p for number, p in parameters.items())),
+        )
+        (verified if is_verified else pending).append(item)
+    return _Basis(ruleset, thresholds, indicators, yandas, verified, pending)
+
+
+def _estimate_from(basis: _Basis, *, year: int, unit_id: int | None) -> Estimate:
+    ruleset = basis.ruleset
+    covered_codes = basis.covered_codes
+    n = len(basis.verified)
+    figures = _figures(
+        ruleset, spd=basis.spd, score_sum=basis.score_sum, n=n, covered=len(covered_codes)
+    )
+    iid = _rounded(figures.iid_exact)
+    predicate, next_predicate, gap = predicate_for(iid, basis.thresholds)
+    warnings: list[str] = []
+    if not ruleset.confirmed:
+        warnings.append(_("Aturan penilaian tahun %d belum terkonfirmasi.") % year)
+    if ruleset.spd_score is None:
+        warnings.append(_("Skor SPD tahun %d belum diisi admin; dihitung 0.") % year)
+    catalogue_max = MAX_PARAMETER * sum(indicator.weight for indicator in basis.indicators)
+    if catalogue_max != ruleset.sid_indicator_max:
+        warnings.append(
+            _(
+                "3 x jumlah bobot indikator (%(catalogue)s) berbeda dari "
+                "maksimum indikator SID (%(max)s)."
+            )
+            % {"catalogue": catalogue_max, "max": ruleset.sid_indicator_max}
+        )
+    if not basis.thresholds:
+        warnings.append(_("Ambang predikat tahun %d belum diisi.") % year)
+    return Estimate(
+        year=year,
+        unit_id=unit_id,
+        ruleset_confirmed=ruleset.confirmed,
+        ruleset_note=ruleset.note,
+        spd=basis.spd,
+        spd_entered=ruleset.spd_score is not None,
+        spd_max=ruleset.spd_max,
+        innovation_count=n,
+        divisor=figures.divisor,
+        score_sum=basis.score_sum,
+        sid_indicators=figures.sid_indicators,
+        sid_indicator_max=ruleset.sid_indicator_max,
+        yandas_covered=tuple(a for a in basis.yandas if a.code in covered_codes),
+        yandas_missing=tuple(a for a in basis.yandas if a.code not in covered_codes),
+        yandas_required=ruleset.yandas_min_covered,
+        coverage_met=len(covered_codes) >= ruleset.yandas_min_covered,
+        jumlah_score=figures.jumlah,
+        jumlah_max=ruleset.jumlah_max,
+        sid=figures.sid,
+        total_max=ruleset.total_max,
+        iid_exact=figures.iid_exact,
+        iid=iid,
+        predicate=predicate,
+        next_predicate=next_predicate,
+        gap_to_next=gap,
+        innovations=tuple(basis.verified),
+        pending_count=len(basis.pending),
+        warnings=tuple(warnings),
+    )
+
+
+def _unit_id(unit: Unit | int | None) -> int | None:
+    return unit.pk if isinstance(unit, Unit) else unit
+
+
+def estimate(*, year: int, unit: Unit | int | None = None) -> Estimate:
+    """The estimated IID of `year` over all units (or one unit); raises RulesetMissing."""
+    return _estimate_from(_load(year=year, unit=unit), year=year, unit_id=_unit_id(unit))
+
+
+def _steps(basis: _Basis) -> Iterator[Step]:
+    ruleset = basis.ruleset
+    n = len(basis.verified)
+    score_sum = basis.score_sum
+    covered_codes = basis.covered_codes
+    covered = len(covered_codes)
+
+    def iid_after(*, extra_score: Decimal, extra_n: int, covered_after: int) -> Decimal:
+        return _figures(
+            ruleset,
+            spd=basis.spd,
+            score_sum=score_sum + extra_score,
+            n=n + extra_n,
+            covered=covered_after,
+        ).iid_exact
+
+    base = iid_after(extra_score=Decimal(0), extra_n=0, covered_after=covered)
+
+    # (a) One parameter step on a verified innovation: the delta depends only on the weight.
+    delta_for_weight = {
+        w: iid_after(extra_score=Decimal(w), extra_n=0, covered_after=covered) - base
+        for w in {indicator.weight for indicator in basis.indicators}
+    }
+    for innovation in basis.verified:
+        for indicator in basis.indicators:
+            p = innovation.parameters.get(indicator.number, 0)
+            if p >= MAX_PARAMETER:
+                continue
+            yield Step(
+                kind=StepKind.RAISE_PARAMETER,
+                iid_delta=delta_for_weight[indicator.weight],
+                title=_(
+                    "%(innovation)s: naikkan indikator %(number)d (%(indicator)s) "
+                    "dari %(p)d ke %(q)d"
+                )
+                % {
+                    "innovation": innovation.name,
+                    "number": indicator.number,
+                    "indicator": indicator.name,
+                    "p": p,
+                    "q": p + 1,
+                },
+                innovation_id=innovation.innovation_id,
+                innovation_name=innovation.name,
+                unit_name=innovation.unit_name,
+                indicator_number=indicator.number,
+                indicator_name=indicator.name,
+                weight=indicator.weight,
+                mandatory=indicator.mandatory,
+                from_parameter=p,
+                to_parameter=p + 1,
+            )
+
+    # (b) One more verified innovation, assumed to score like the current average.
+    if n:
+        assumed = score_sum / n
+    else:  # nothing verified yet: only the mandatory indicators, at parameter 1
+        assumed = Decimal(sum(i.weight for i in basis.indicators if i.mandatory))
+    missing = [affair for affair in basis.yandas if affair.code not in covered_codes]
+    if covered < ruleset.yandas_min_covered and covered + 1 >= ruleset.yandas_min_covered:
+        delta = iid_after(extra_score=assumed, extra_n=1, covered_after=covered + 1) - base
+        for affair in missing:
+            yield Step(
+                kind=StepKind.NEW_INNOVATION_YANDAS,
+                iid_delta=delta,
+                title=_(
+                    "Tambah satu inovasi terverifikasi pada urusan %(urusan)s "
+                    "(memenuhi cakupan %(need)d dari 6 urusan pelayanan dasar)"
+                )
+                % {"urusan": affair.name, "need": ruleset.yandas_min_covered},
+                urusan=affair,
+                assumed_score=assumed,
+            )
+    else:
+        delta = iid_after(extra_score=assumed, extra_n=1, covered_after=covered) - base
+        if covered >= ruleset.yandas_min_covered:
+            title = _("Tambah satu inovasi terverifikasi (urusan apa saja)")
+        else:
+            title = _(
+                "Tambah satu inovasi terverifikasi (cakupan pelayanan dasar %(covered)d dari "
+                "%(need)d: skor jumlah inovasi masih 0)"
+            ) % {"covered": covered, "need": ruleset.yandas_min_covered}
+        yield Step(
+            kind=StepKind.NEW_INNOVATION, iid_delta=delta, title=title, assumed_score=assumed
+        )
+
+    # (c) A case still before verification, verified with its parameters as chosen now.
+    for innovation in basis.pending:
+        after = len(covered_codes | innovation.yandas)
+        delta = iid_after(extra_score=innovation.score, extra_n=1, covered_after=after) - base
+        yield Step(
+            kind=StepKind.VERIFY_CASE,
+            iid_delta=delta,
+            title=_("Selesaikan verifikasi %(innovation)s (tahap %(stage)s, skor %(score)s)")
+            % {
+                "innovation": innovation.name,
+                "stage": Stage(innovation.stage).label,
+                "score": innovation.score,
+            },
+            innovation_id=innovation.innovation_id,
+            innovation_name=innovation.name,
+            unit_name=innovation.unit_name,
+            urusan=innovation.main_urusan,
+            assumed_score=innovation.score,
+        )
+
+
+def _rank_key(step: Step) -> tuple:
+    return (
+        -step.iid_delta,
+        _KIND_ORDER[step.kind],
+        not step.mandatory,
+        step.innovation_id or 0,
+        step.indicator_number or 0,
+        step.urusan.code if step.urusan else "",
+    )
+
+
+def rank_steps(steps: Iterable[Step], *, limit: int) -> list[Step]:
+    """The `limit` steps that add the most, positive deltas only, deltas rounded for display."""
+    positive = (step for step in steps if step.iid_delta > 0)
+    top = heapq.nsmallest(limit, positive, key=_rank_key)
+    return [
+        replace(step, iid_delta=step.iid_delta.quantize(DELTA_PLACES, ROUND_HALF_UP))
+        for step in top
+    ]
+
+
+def next_best_steps(*, year: int, limit: int = 20, unit: Unit | int | None = None) -> list[Step]:
+    """Ranked concrete improvements with the IID points each adds (largest first)."""
+    if limit <= 0:
+        return []
+    return rank_steps(_steps(_load(year=year, unit=unit)), limit=limit)
