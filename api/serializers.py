@@ -17,7 +17,7 @@ from mentoring.models import (
     Unit,
     Urusan,
 )
-from workflow import policy
+from workflow import deadlines, policy
 from workflow.models import CaseEvent
 
 User = get_user_model()
@@ -160,6 +160,15 @@ class InnovationSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField(
         help_text="Actions the caller may take on the case now."
     )
+    due_date = serializers.SerializerMethodField(
+        help_text="Due date of the current stage visit (the first day it counts as overdue)."
+    )
+    days_overdue = serializers.SerializerMethodField(
+        help_text="Working days overdue, the due date included (0 when on time)."
+    )
+    holder = serializers.SerializerMethodField(
+        help_text="Who holds the current stage visit (opd, head, mentor, verifier, admin)."
+    )
 
     class Meta:
         model = Innovation
@@ -199,6 +208,9 @@ class InnovationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "actions",
+            "due_date",
+            "days_overdue",
+            "holder",
         ]
         read_only_fields = ["stage", "awaiting", "created_at", "updated_at"]
 
@@ -206,6 +218,20 @@ class InnovationSerializer(serializers.ModelSerializer):
     def get_actions(self, innovation) -> list[str]:
         actor = self.context.get("actor")
         return policy.allowed_actions(actor, innovation) if actor else []
+
+    # The list and detail querysets annotate the open visit (deadlines.with_deadline);
+    # an instance without it (a fresh save) shows no deadline rather than paying a query.
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_due_date(self, innovation):
+        due = getattr(innovation, "due_date", None)
+        return due.isoformat() if due else None
+
+    def get_days_overdue(self, innovation) -> int:
+        return deadlines.days_overdue(getattr(innovation, "due_date", None))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_holder(self, innovation):
+        return getattr(innovation, "holder", None)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

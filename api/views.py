@@ -31,7 +31,7 @@ from mentoring.models import (
     Role,
     Unit,
 )
-from workflow import policy
+from workflow import deadlines, policy
 from workflow import services as workflow_services
 from workflow.models import CaseEvent
 
@@ -55,9 +55,8 @@ def errors(*codes: int) -> dict:
 
 def innovation_queryset():
     """What one innovation's representation reads, in a fixed number of queries."""
-    return Innovation.objects.select_related("unit", "main_urusan", "created_by").prefetch_related(
-        "related_urusan"
-    )
+    qs = Innovation.objects.select_related("unit", "main_urusan", "created_by")
+    return deadlines.with_deadline(qs).prefetch_related("related_urusan")
 
 
 def visible_innovation(request, pk: int, queryset=None) -> Innovation:
@@ -170,6 +169,12 @@ LIST_PARAMETERS = [
     OpenApiParameter("mentor", str, description="Mentor username (cases of their units)."),
     OpenApiParameter("q", str, description="Text in the name, unit name or purpose."),
     OpenApiParameter("awaiting", str, description="Who the case waits for (opd, head, ...)."),
+    OpenApiParameter(
+        "overdue", bool, description="true: only overdue cases; false: only cases not overdue."
+    ),
+    OpenApiParameter(
+        "due_before", str, description="YYYY-MM-DD: cases whose current stage is due before it."
+    ),
 ]
 
 

@@ -1,14 +1,19 @@
 """Reads: which innovations a person may see, and the list filters."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from workflow import policy
+from workflow import deadlines, policy
+from workflow.errors import GuardFailed
 from workflow.models import CaseEvent
 
 from .models import EvidenceItem, Holder, Innovation, MentorAssignment, MentoringSession, Unit
 
-LIST_FILTERS = ("stage", "unit", "year", "mentor", "q", "awaiting")
+LIST_FILTERS = ("stage", "unit", "year", "mentor", "q", "awaiting", "overdue", "due_before")
 
 
 def visible_innovations(*, user: AbstractBaseUser) -> QuerySet[Innovation]:
@@ -50,11 +55,39 @@ def filter_innovations(qs: QuerySet[Innovation], *, params) -> QuerySet[Innovati
         qs = qs.filter(scope)
     if q := (params.get("q") or "").strip():
         qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q) | Q(tujuan__icontains=q))
+    return _filter_deadlines(qs, params=params)
+
+
+TRUE_VALUES, FALSE_VALUES = ("true", "1", "ya"), ("false", "0", "tidak")
+
+
+def _filter_deadlines(qs: QuerySet[Innovation], *, params) -> QuerySet[Innovation]:
+    """`overdue=true|false` and `due_before=YYYY-MM-DD` on the open stage visit (indexed)."""
+    overdue = str(params.get("overdue") or "").strip().lower()
+    if overdue:
+        if overdue not in TRUE_VALUES + FALSE_VALUES:
+            raise GuardFailed(
+                _("Filter tidak valid."),
+                fields={"overdue": [_("Isi dengan true atau false.")]},
+            )
+        is_overdue = deadlines.open_visit_due(on_or_before=timezone.localdate())
+        qs = qs.filter(is_overdue if overdue in TRUE_VALUES else ~is_overdue)
+    if raw := str(params.get("due_before") or "").strip():
+        try:
+            before = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise GuardFailed(
+                _("Filter tidak valid."),
+                fields={"due_before": [_("Tanggal harus berformat TTTT-BB-HH.")]},
+            ) from None
+        qs = qs.filter(deadlines.open_visit_due(before=before))
     return qs
 
 
 def innovation_list(*, user: AbstractBaseUser, params) -> QuerySet[Innovation]:
     qs = filter_innovations(visible_innovations(user=user), params=params)
+    # due_date / holder of the open stage visit, by one LEFT JOIN (no query per row).
+    qs = deadlines.with_deadline(qs)
     return qs.select_related("unit", "main_urusan").order_by("-year", "-id")
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from mentoring import selectors
 from mentoring import services as mentoring_services
 from mentoring.models import EvidenceItem, Innovation, MentorAssignment, Stage, Unit
-from workflow import policy
+from workflow import deadlines, policy
 from workflow import services as workflow_services
 from workflow.errors import WorkflowError
 from workflow.flows import InnovationFlow
@@ -80,8 +80,17 @@ def home(request):
 
 @login_required
 def innovation_list(request):
-    qs = selectors.innovation_list(user=request.user, params=request.GET)
+    try:
+        qs = selectors.innovation_list(user=request.user, params=request.GET)
+    except WorkflowError as error:
+        # A bad filter value (e.g. due_before) is named on the page; the list shows unfiltered.
+        for problems in (error.fields or {}).values():
+            for problem in problems:
+                messages.error(request, f"{error.message} {problem}")
+        qs = selectors.innovation_list(user=request.user, params={})
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row.days_overdue = deadlines.days_overdue(row.due_date)
     params = request.GET.copy()
     params.pop("page", None)
     actor = policy.actor_for(request.user)

@@ -18,6 +18,7 @@ TIMER_LOOP = f"""
 import subprocess, sys, time
 while True:
     subprocess.run([{PY!r}, "manage.py", "workflow_timers", "-v", "0"])
+    subprocess.run([{PY!r}, "manage.py", "scan_deadlines"])
     time.sleep({TIMER_INTERVAL})
 """
 
