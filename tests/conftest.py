@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +12,22 @@ def _fast_tests(settings, tmp_path):
         # Users made by class-scoped fixtures, before this one applies, still verify.
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties every table, migration data included
+    (urusan, indicators, SLA and ruleset defaults). Put that data back once the flush is done, so
+    the next test on this xdist worker finds it. Transactional tests must therefore be marked
+    `django_db(transaction=True, serialized_rollback=True)`, which makes the test database
+    serialize its initial contents."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if marker and marker.kwargs.get("transaction") and contents:
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture

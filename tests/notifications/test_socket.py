@@ -9,7 +9,6 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -22,18 +21,6 @@ from tests.factories import Org, act, make_user, new_innovation
 # on_commit must really fire and the consumer's database calls close connections:
 # transactional tests; serialized_rollback restores the migrations' master data afterwards.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_the_master_data_behind(django_db_blocker):
-    """The flush after the last transactional test empties every table; with xdist's
-    --dist loadfile other files may run after this one on the same worker, so put the
-    migrations' data (urusan, indicators, role groups) back once the module is done."""
-    yield
-    with django_db_blocker.unblock():
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
 
 
 TIMEOUT = 3
