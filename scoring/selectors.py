@@ -56,9 +56,11 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from operator import itemgetter
 
 from django.db.models import Max
 from django.db.models.functions import Coalesce
@@ -399,7 +401,51 @@ def estimate(*, year: int, unit: Unit | int | None = None) -> Estimate:
     return _estimate_from(_load(year=year, unit=unit), year=year, unit_id=_unit_id(unit))
 
 
-def _steps(basis: _Basis) -> Iterator[Step]:
+def _raise_step(innovation: InnovationScore, indicator: Indicator, p: int, delta: Decimal) -> Step:
+    return Step(
+        kind=StepKind.RAISE_PARAMETER,
+        iid_delta=delta,
+        title=_("%(innovation)s: naikkan indikator %(number)d (%(indicator)s) dari %(p)d ke %(q)d")
+        % {
+            "innovation": innovation.name,
+            "number": indicator.number,
+            "indicator": indicator.name,
+            "p": p,
+            "q": p + 1,
+        },
+        innovation_id=innovation.innovation_id,
+        innovation_name=innovation.name,
+        unit_name=innovation.unit_name,
+        indicator_number=indicator.number,
+        indicator_name=indicator.name,
+        weight=indicator.weight,
+        mandatory=indicator.mandatory,
+        from_parameter=p,
+        to_parameter=p + 1,
+    )
+
+
+def _rank_key(step: Step) -> tuple:
+    return (
+        -step.iid_delta,
+        _KIND_ORDER[step.kind],
+        not step.mandatory,
+        step.innovation_id or 0,
+        step.indicator_number or 0,
+        step.urusan.code if step.urusan else "",
+    )
+
+
+# A candidate is (rank key, builder): the ~20 x n parameter steps are only built (titles
+# translated and formatted) when they make the top of the list.
+_Candidate = tuple[tuple, Callable[[], Step]]
+
+
+def _ready(step: Step) -> _Candidate:
+    return _rank_key(step), partial(lambda built: built, step)
+
+
+def _candidates(basis: _Basis) -> Iterator[_Candidate]:
     ruleset = basis.ruleset
     n = len(basis.verified)
     score_sum = basis.score_sum
@@ -422,35 +468,22 @@ def _steps(basis: _Basis) -> Iterator[Step]:
         w: iid_after(extra_score=Decimal(w), extra_n=0, covered_after=covered) - base
         for w in {indicator.weight for indicator in basis.indicators}
     }
+    kind_order = _KIND_ORDER[StepKind.RAISE_PARAMETER]
     for innovation in basis.verified:
         for indicator in basis.indicators:
             p = innovation.parameters.get(indicator.number, 0)
             if p >= MAX_PARAMETER:
                 continue
-            yield Step(
-                kind=StepKind.RAISE_PARAMETER,
-                iid_delta=delta_for_weight[indicator.weight],
-                title=_(
-                    "%(innovation)s: naikkan indikator %(number)d (%(indicator)s) "
-                    "dari %(p)d ke %(q)d"
-                )
-                % {
-                    "innovation": innovation.name,
-                    "number": indicator.number,
-                    "indicator": indicator.name,
-                    "p": p,
-                    "q": p + 1,
-                },
-                innovation_id=innovation.innovation_id,
-                innovation_name=innovation.name,
-                unit_name=innovation.unit_name,
-                indicator_number=indicator.number,
-                indicator_name=indicator.name,
-                weight=indicator.weight,
-                mandatory=indicator.mandatory,
-                from_parameter=p,
-                to_parameter=p + 1,
+            delta = delta_for_weight[indicator.weight]
+            key = (
+                -delta,
+                kind_order,
+                not indicator.mandatory,
+                innovation.innovation_id,
+                indicator.number,
+                "",
             )
+            yield key, partial(_raise_step, innovation, indicator, p, delta)
 
     # (b) One more verified innovation, assumed to score like the current average.
     if n:
@@ -461,16 +494,18 @@ def _steps(basis: _Basis) -> Iterator[Step]:
     if covered < ruleset.yandas_min_covered and covered + 1 >= ruleset.yandas_min_covered:
         delta = iid_after(extra_score=assumed, extra_n=1, covered_after=covered + 1) - base
         for affair in missing:
-            yield Step(
-                kind=StepKind.NEW_INNOVATION_YANDAS,
-                iid_delta=delta,
-                title=_(
-                    "Tambah satu inovasi terverifikasi pada urusan %(urusan)s "
-                    "(memenuhi cakupan %(need)d dari 6 urusan pelayanan dasar)"
+            yield _ready(
+                Step(
+                    kind=StepKind.NEW_INNOVATION_YANDAS,
+                    iid_delta=delta,
+                    title=_(
+                        "Tambah satu inovasi terverifikasi pada urusan %(urusan)s "
+                        "(memenuhi cakupan %(need)d dari 6 urusan pelayanan dasar)"
+                    )
+                    % {"urusan": affair.name, "need": ruleset.yandas_min_covered},
+                    urusan=affair,
+                    assumed_score=assumed,
                 )
-                % {"urusan": affair.name, "need": ruleset.yandas_min_covered},
-                urusan=affair,
-                assumed_score=assumed,
             )
     else:
         delta = iid_after(extra_score=assumed, extra_n=1, covered_after=covered) - base
@@ -481,49 +516,42 @@ def _steps(basis: _Basis) -> Iterator[Step]:
                 "Tambah satu inovasi terverifikasi (cakupan pelayanan dasar %(covered)d dari "
                 "%(need)d: skor jumlah inovasi masih 0)"
             ) % {"covered": covered, "need": ruleset.yandas_min_covered}
-        yield Step(
-            kind=StepKind.NEW_INNOVATION, iid_delta=delta, title=title, assumed_score=assumed
+        yield _ready(
+            Step(kind=StepKind.NEW_INNOVATION, iid_delta=delta, title=title, assumed_score=assumed)
         )
 
     # (c) A case still before verification, verified with its parameters as chosen now.
     for innovation in basis.pending:
         after = len(covered_codes | innovation.yandas)
         delta = iid_after(extra_score=innovation.score, extra_n=1, covered_after=after) - base
-        yield Step(
-            kind=StepKind.VERIFY_CASE,
-            iid_delta=delta,
-            title=_("Selesaikan verifikasi %(innovation)s (tahap %(stage)s, skor %(score)s)")
-            % {
-                "innovation": innovation.name,
-                "stage": Stage(innovation.stage).label,
-                "score": innovation.score,
-            },
-            innovation_id=innovation.innovation_id,
-            innovation_name=innovation.name,
-            unit_name=innovation.unit_name,
-            urusan=innovation.main_urusan,
-            assumed_score=innovation.score,
+        yield _ready(
+            Step(
+                kind=StepKind.VERIFY_CASE,
+                iid_delta=delta,
+                title=_("Selesaikan verifikasi %(innovation)s (tahap %(stage)s, skor %(score)s)")
+                % {
+                    "innovation": innovation.name,
+                    "stage": Stage(innovation.stage).label,
+                    "score": innovation.score,
+                },
+                innovation_id=innovation.innovation_id,
+                innovation_name=innovation.name,
+                unit_name=innovation.unit_name,
+                urusan=innovation.main_urusan,
+                assumed_score=innovation.score,
+            )
         )
 
 
-def _rank_key(step: Step) -> tuple:
-    return (
-        -step.iid_delta,
-        _KIND_ORDER[step.kind],
-        not step.mandatory,
-        step.innovation_id or 0,
-        step.indicator_number or 0,
-        step.urusan.code if step.urusan else "",
-    )
-
-
-def rank_steps(steps: Iterable[Step], *, limit: int) -> list[Step]:
-    """The `limit` steps that add the most, positive deltas only, deltas rounded for display."""
-    positive = (step for step in steps if step.iid_delta > 0)
-    top = heapq.nsmallest(limit, positive, key=_rank_key)
+def rank_steps(candidates: Iterable[_Candidate], *, limit: int) -> list[Step]:
+    """The `limit` candidates that add the most (positive deltas only), built into Steps with
+    the delta rounded to four decimals for display."""
+    positive = (c for c in candidates if c[0][0] < 0)  # key[0] is -delta
+    top = heapq.nsmallest(limit, positive, key=itemgetter(0))
+    steps = (build() for _key, build in top)
     return [
         replace(step, iid_delta=step.iid_delta.quantize(DELTA_PLACES, ROUND_HALF_UP))
-        for step in top
+        for step in steps
     ]
 
 
@@ -531,4 +559,13 @@ def next_best_steps(*, year: int, limit: int = 20, unit: Unit | int | None = Non
     """Ranked concrete improvements with the IID points each adds (largest first)."""
     if limit <= 0:
         return []
-    return rank_steps(_steps(_load(year=year, unit=unit)), limit=limit)
+    return rank_steps(_candidates(_load(year=year, unit=unit)), limit=limit)
+
+
+def estimate_and_steps(
+    *, year: int, limit: int = 20, unit: Unit | int | None = None
+) -> tuple[Estimate, list[Step]]:
+    """Both at once from one load, for a page that shows the estimate beside its steps."""
+    basis = _load(year=year, unit=unit)
+    steps = rank_steps(_candidates(basis), limit=limit) if limit > 0 else []
+    return _estimate_from(basis, year=year, unit_id=_unit_id(unit)), steps

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from mentoring.models import EvidenceItem, Stage
-from scoring.selectors import StepKind, estimate, next_best_steps
+from scoring.selectors import StepKind, estimate, estimate_and_steps, next_best_steps
 from scoring.services import set_spd_score
 
 from .builders import ALL_THREE, YANDAS, case, evidence
@@ -69,6 +69,8 @@ def test_steps_are_ranked_by_the_points_they_add(scene):
         StepKind.VERIFY_CASE,
     ]
     assert next_best_steps(year=2026, limit=0) == []
+    both, first_three = estimate_and_steps(year=2026, limit=3)
+    assert both == estimate(year=2026) and first_three == steps[:3]
 
 
 def test_each_delta_is_what_the_estimate_would_really_gain(org, scene):
