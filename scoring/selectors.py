@@ -37,15 +37,18 @@ Normalisation and ambiguities (noted, not resolved by the brief):
   ruleset flag switches related affairs on if the ministry's rule turns out to include them.
 - With a unit filter the same formula runs over that unit's innovations only (n, divisor and
   coverage of the unit); SPD stays the region's. It is a contribution view, not a national figure.
-- Innovations not yet verified score nothing here; next_best_steps shows what verifying them adds.
+- Innovations not yet verified score nothing here, and n in the jumlah formula counts verified
+  innovations only (nationally it is the number reported; locally only verified ones will be);
+  next_best_steps shows what verifying the others adds.
 
 Next best steps (`next_best_steps`) are exact IID deltas, each computed by re-running the
 formula with one change: (a) raising one verified innovation's indicator from p to p + 1 (adds
-weight / MAX(k, n) to SID); (b) one more verified innovation, assumed to score the current
-average (or only its mandatory indicators at parameter 1 when none is verified yet), in a missing
-yandas affair when that satisfies the coverage rule, else in any affair; (c) getting a case that
-is still before verification verified with the parameters chosen now (valid evidence at its
-verified parameter, pending evidence at the chosen one).
+weight / MAX(k, n) to SID; p = 0 when the indicator has no valid evidence yet); (b) one more
+verified innovation, assumed to score the current average (or only its mandatory indicators at
+parameter 1 when none is verified yet), in a missing yandas affair when that satisfies the
+coverage rule, else in any affair; (c) getting a case that is still before verification
+verified with the parameters chosen now (valid evidence at its verified parameter, pending
+evidence at the chosen one).
 
 Query count is constant in the number of innovations: ruleset, thresholds, indicators, yandas
 affairs, one innovation query, one grouped evidence query, and the related-urusan query only when
