@@ -105,3 +105,93 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind}: {self.email}"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    DIGEST = "digest", _("Ringkasan harian")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+    SKIPPED = "skipped", _("Dilewati")
+
+
+class Delivery(models.Model):
+    """One notification (or one day's digest) to send over one channel, tried until it is sent.
+
+    Written in the same transaction as the notification, so a crash between commit and the
+    task never loses it: stale pending rows are enqueued again by the timer.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    # One notification for e-mail and webhook; none for a digest (its ids are listed instead).
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    digest_date = models.DateField(_("tanggal ringkasan"), null=True, blank=True)
+    notification_ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+    # A worker holds the row until then; a crashed worker's claim simply expires.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("percobaan berikutnya"), null=True, blank=True)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"],
+                condition=models.Q(notification__isnull=False),
+                name="delivery_once_per_channel",
+            ),
+            # The digest command may run many times a day: one digest per person per day.
+            models.UniqueConstraint(
+                fields=["recipient", "digest_date"],
+                condition=models.Q(channel="digest"),
+                name="delivery_one_digest_per_day",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="delivery_pending",
+            )
+        ]
+        verbose_name = _("pengiriman")
+        verbose_name_plural = _("pengiriman")
+
+    def __str__(self) -> str:
+        return f"{self.channel} #{self.pk} -> {self.recipient_id}: {self.status}"
+
+
+class DeliveryAttempt(models.Model):
+    """Every try of a delivery, successful or not (the audit trail of e-mail and webhooks)."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField(_("percobaan ke"))
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    ok = models.BooleanField(_("berhasil"))
+    error = models.TextField(_("galat"), blank=True)
+
+    class Meta:
+        ordering = ["delivery_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="delivery_attempt_once")
+        ]
+        verbose_name = _("percobaan pengiriman")
+        verbose_name_plural = _("percobaan pengiriman")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}#{self.number}: {'ok' if self.ok else self.error[:60]}"

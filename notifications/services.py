@@ -17,7 +17,7 @@ from mentoring.models import Innovation, Stage
 from workflow.errors import GuardFailed
 from workflow.models import CaseEvent
 
-from . import rules, selectors
+from . import delivery, rules, selectors
 from .models import EmailMode, Kind, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -192,6 +192,8 @@ def push_on_commit(notifications: list[Notification]) -> None:
     batch = [(n.recipient_id, as_message(n)) for n in notifications]
     if batch:
         transaction.on_commit(lambda: _push_notifications(batch))
+    # E-mail and webhook rows join the same transaction; their tasks are enqueued on commit.
+    delivery.schedule(notifications)
 
 
 def _push_notifications(batch: list[tuple[int, dict]]) -> None:

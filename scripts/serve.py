@@ -14,11 +14,19 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 TIMER_INTERVAL = int(os.environ.get("TIMER_INTERVAL_SECONDS", "60"))
 
+# Digests once per day (at start-up and when the date changes; the command is idempotent
+# per person per day, so a restart sends nothing twice).
 TIMER_LOOP = f"""
-import subprocess, sys, time
+import datetime, subprocess, sys, time
+digest_day = None
 while True:
     subprocess.run([{PY!r}, "manage.py", "workflow_timers", "-v", "0"])
     subprocess.run([{PY!r}, "manage.py", "scan_deadlines"])
+    if digest_day != datetime.date.today():
+        if subprocess.run([{PY!r}, "manage.py", "send_notification_digests"]).returncode == 0:
+            digest_day = datetime.date.today()
+    else:
+        subprocess.run([{PY!r}, "manage.py", "send_notification_digests", "--stale-only"])
     time.sleep({TIMER_INTERVAL})
 """
 
