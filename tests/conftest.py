@@ -24,7 +24,8 @@ def pytest_runtest_teardown(item, nextitem):
     result = yield
     marker = item.get_closest_marker("django_db")
     contents = getattr(connection, "_test_serialized_contents", None)
-    if marker and marker.kwargs.get("transaction") and contents:
+    # After the session's last test the test database is already gone: nothing to restore.
+    if nextitem is not None and marker and marker.kwargs.get("transaction") and contents:
         with item.config.stash[blocking_manager_key].unblock():
             connection.creation.deserialize_db_from_string(contents)
     return result
