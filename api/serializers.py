@@ -383,6 +383,7 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "review",
             "review_label",
+            "verified_parameter",
             "review_note",
             "reviewed_by",
             "reviewed_at",
@@ -414,6 +415,14 @@ class EvidenceUploadSerializer(serializers.Serializer):
 class EvidenceReviewSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    verified_parameter = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=3,
+        help_text="Lower the OPD's chosen parameter (defaults to the chosen one when valid).",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

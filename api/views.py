@@ -422,6 +422,7 @@ class EvidenceReviewView(generics.GenericAPIView):
             evidence_id=pk,
             valid=serializer.validated_data["valid"],
             note=serializer.validated_data["note"],
+            verified_parameter=serializer.validated_data["verified_parameter"],
         )
         item = EvidenceItem.objects.select_related("indicator", "uploaded_by", "reviewed_by").get(
             pk=pk

@@ -10,7 +10,6 @@ from mentoring.models import (
     Indicator,
     Innovation,
     MentoringSession,
-    Stage,
     Unit,
 )
 from workflow import policy
@@ -167,6 +166,13 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 1})
     )
+    verified_parameter = forms.TypedChoiceField(
+        label=_("Parameter terverifikasi (jika diturunkan)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("sesuai pilihan OPD")), ("1", "1"), ("2", "2"), ("3", "3")],
+    )
 
 
 class ActionForm(forms.Form):
@@ -179,7 +185,5 @@ class ActionForm(forms.Form):
         self.action = action
         self.fields["comment"].widget.attrs.update({"rows": 3, "id": f"id_comment_{action}"})
         # A verification return lists the invalid evidence itself (as the service decides).
-        if action in policy.COMMENT_REQUIRED and not (
-            action == "return" and stage == Stage.VERIFICATION
-        ):
+        if policy.comment_required(stage, action):
             self.fields["comment"].label = _("Komentar (wajib)")

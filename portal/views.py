@@ -422,6 +422,7 @@ def evidence_review(request, pk: int):
                 evidence_id=pk,
                 valid=form.cleaned_data["valid"],
                 note=form.cleaned_data["note"],
+                verified_parameter=form.cleaned_data["verified_parameter"],
             )
         except WorkflowError as exc:
             forms.set_service_errors(form, exc.fields)

@@ -338,3 +338,22 @@ def test_session_and_review_input_errors(org, as_user):
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.review == "pending"
+
+
+@pytest.mark.django_db
+def test_review_may_lower_the_parameter_but_not_raise_it(org, as_user):
+    innovation = advance(org, new_innovation(org), "verification")
+    item = EvidenceItem.objects.filter(innovation=innovation).first()  # chosen parameter 2
+    url = f"{API}/evidence/{item.pk}/review"
+    response = as_user(org.verifier).post(
+        url, {"valid": True, "verified_parameter": 3}, format="json"
+    )
+    assert response.status_code == 400
+    assert "verified_parameter" in response.data["errors"]
+    item.refresh_from_db()
+    assert item.review == "pending"
+    response = as_user(org.verifier).post(
+        url, {"valid": True, "verified_parameter": 1}, format="json"
+    )
+    assert response.status_code == 200
+    assert (response.data["review"], response.data["verified_parameter"]) == ("valid", 1)

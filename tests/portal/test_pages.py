@@ -396,6 +396,21 @@ def test_review_evidence_needs_note_when_invalid(client, org):
     assert response.status_code == 403
 
 
+def test_verifier_can_lower_the_parameter_but_not_raise_it(client, org):
+    innovation = advance(org, new_innovation(org), Stage.VERIFICATION)
+    item = EvidenceItem.objects.filter(innovation=innovation).first()  # chosen parameter 2
+    client.force_login(org.verifier)
+    url = reverse("portal:evidence-review", args=[item.pk])
+    response = client.post(url, {f"r{item.pk}-valid": "1", f"r{item.pk}-verified_parameter": "3"})
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert (item.review, item.verified_parameter) == ("pending", None)
+    response = client.post(url, {f"r{item.pk}-valid": "1", f"r{item.pk}-verified_parameter": "1"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.review, item.verified_parameter) == ("valid", 1)
+
+
 def test_viewflow_process_pages_are_scoped(client, org):
     innovation = new_innovation(org)
     process_url = f"/innovation/{innovation.process.pk}/"
