@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import files, views
+from . import files, notification_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +24,11 @@ urlpatterns = [
     path("evidence/<int:pk>/review/", views.evidence_review, name="evidence-review"),
     path("files/evidence/<int:pk>/", files.evidence_file, name="evidence-file"),
     path("files/attachments/<int:pk>/", files.attachment_file, name="attachment-file"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.notification_read, name="notifications-read"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification-preferences",
+    ),
 ]
