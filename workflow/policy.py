@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import CharField, F, IntegerField, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -106,30 +107,70 @@ class Actor:
         )
 
 
+def _actor_rows(user: AbstractBaseUser) -> QuerySet:
+    """(kind, role name, unit id, year) for the user's groups, memberships and mentor
+    assignments, in one UNION ALL query."""
+
+    def rows(qs: QuerySet, kind, name, unit, year) -> QuerySet:
+        return qs.annotate(
+            row_kind=kind,
+            row_name=name,
+            row_unit=unit,
+            row_year=year,
+        ).values_list("row_kind", "row_name", "row_unit", "row_year")
+
+    text, number = CharField(), IntegerField()
+    return rows(
+        Group.objects.filter(user=user),
+        Value("role", text),
+        F("name"),
+        Value(0, number),
+        Value(0, number),
+    ).union(
+        rows(
+            Membership.objects.filter(user=user),
+            F("position"),
+            Value("", text),
+            F("unit_id"),
+            Value(0, number),
+        ),
+        rows(
+            MentorAssignment.objects.filter(mentor=user),
+            Value("mentor", text),
+            Value("", text),
+            F("unit_id"),
+            F("year"),
+        ),
+        all=True,
+    )
+
+
 def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor:
-    """Build (and cache on the user object) the actor snapshot: three small queries."""
+    """Build (and cache on the user object) the actor snapshot: one query."""
     cached = getattr(user, "_pandu_actor", None)
     if cached is not None:
         return cached
     if not user.is_authenticated:
         return Actor(user=user)
-    roles = set(user.groups.values_list("name", flat=True))
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    heads, operators = set(), set()
-    for unit_id, position in Membership.objects.filter(user=user).values_list(
-        "unit_id", "position"
-    ):
-        (heads if position == Membership.Position.HEAD else operators).add(unit_id)
-    mentor_of = frozenset(
-        MentorAssignment.objects.filter(mentor=user).values_list("unit_id", "year")
-    )
+    roles: set[str] = {Role.ADMIN} if user.is_superuser else set()
+    heads: set[int] = set()
+    operators: set[int] = set()
+    mentor_of: set[tuple[int, int]] = set()
+    for kind, name, unit_id, year in _actor_rows(user):
+        if kind == "role":
+            roles.add(name)
+        elif kind == Membership.Position.HEAD:
+            heads.add(unit_id)
+        elif kind == Membership.Position.OPERATOR:
+            operators.add(unit_id)
+        else:
+            mentor_of.add((unit_id, year))
     actor = Actor(
         user=user,
         roles=frozenset(roles),
         head_of=frozenset(heads),
         operator_of=frozenset(operators),
-        mentor_of=mentor_of,
+        mentor_of=frozenset(mentor_of),
     )
     user._pandu_actor = actor
     return actor
