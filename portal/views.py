@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dashboards import charts as dashboard_charts
+from dashboards import selectors as dashboard_selectors
 from mentoring import selectors
 from mentoring import services as mentoring_services
 from mentoring.models import EvidenceItem, Innovation, MentorAssignment, Stage, Unit
@@ -68,13 +70,23 @@ def _error_status(error: WorkflowError) -> int:
 
 @login_required
 def home(request):
-    """Tugas saya: the cases waiting for me, oldest wait first."""
+    """Tugas saya (the cases waiting for me, oldest wait first), then each of my roles'
+    dashboard for the programme year (`?year=`, default this year)."""
     cases = selectors.waiting_for(user=request.user)
     actor = policy.actor_for(request.user)
+    year, year_error = dashboard_selectors.programme_year(raw=request.GET.get("year"))
+    if year_error:
+        messages.error(request, f"{_('Tahun program')}: {year_error}")
+    board = dashboard_selectors.home_dashboard(user=request.user, year=year)
     return _page(
         request,
         "portal/home.html",
-        {"cases": cases, "can_create": bool(actor.head_of | actor.operator_of)},
+        {
+            "cases": cases,
+            "can_create": bool(actor.head_of | actor.operator_of),
+            "board": board,
+            "charts": dashboard_charts.summary_charts(board.summary) if board.summary else {},
+        },
     )
 
 

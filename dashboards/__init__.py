@@ -1,0 +1,1 @@
+"""Role home pages: the reads behind each dashboard (selectors) and server-drawn charts."""

@@ -1,0 +1,699 @@
+"""Reads for the role home pages (issue 5): mentor, OPD head, BRIDA admin and observer.
+
+Every function is keyword-only and costs a fixed number of SQL queries whatever the number of
+units, innovations or stage visits: figures are aggregated in SQL (grouped, conditional Count),
+names and next follow-ups come from correlated subqueries, and the only per-row Python work is
+on rows already fetched (working days, percentiles).
+
+"Overdue" and "due soon" follow workflow.deadlines: a case is overdue when its open stage visit's
+`due_date` is today or earlier, and due soon when the visit's reminder date has come but the due
+date has not.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mentoring.models import (
+    OPEN_STAGES,
+    FollowUp,
+    Holder,
+    Innovation,
+    Membership,
+    MentorAssignment,
+    MentoringSession,
+    Role,
+    Stage,
+    Unit,
+    UnitKind,
+)
+from scoring import selectors as scoring
+from workflow import deadlines, policy
+from workflow.models import DEFAULT_SLA_DAYS, StageVisit
+
+CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
+# Stages with a clock, in lifecycle order (the cycle-time chart's rows).
+TIMED_STAGES = tuple(DEFAULT_SLA_DAYS)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# Lists on the home page are capped; the full lists are the innovation list's filters.
+ATTENTION_LIMIT = 25
+OVERDUE_LIMIT = 50
+UNITS_WITHOUT_LIMIT = 100
+STEPS_LIMIT = 5
+
+
+# --- data shapes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One case with its open visit's clock and who holds it."""
+
+    pk: int
+    name: str
+    year: int
+    unit_id: int
+    unit_name: str
+    stage: str
+    stage_label: str
+    holder: str
+    holder_label: str
+    holder_name: str
+    waiting_since: dt.datetime | None
+    due_date: dt.date | None
+    days_overdue: int
+    due_soon: bool
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """One unit on a mentor's home: its innovations of the year and what needs attention."""
+
+    unit_id: int
+    code: str
+    name: str
+    is_lead: bool
+    by_stage: tuple[StageCount, ...]
+    total: int
+    active: int  # not rejected or withdrawn: these count for the regent's target
+    overdue: int
+    due_soon: int
+    last_session: dt.date | None
+    next_follow_up: str
+    next_follow_up_due: dt.date | None
+    next_follow_up_case: int | None
+
+    @property
+    def without_innovation(self) -> bool:
+        return self.active == 0
+
+
+@dataclass(frozen=True)
+class MentorDashboard:
+    year: int
+    units: tuple[UnitLine, ...]
+    attention: tuple[CaseRow, ...]  # overdue first, then due soon (capped)
+    overdue: int
+    due_soon: int
+    units_without: int
+
+
+@dataclass(frozen=True)
+class HeadUnit:
+    unit_id: int
+    name: str
+    approvals: tuple[CaseRow, ...]  # oldest wait first
+    innovations: tuple[CaseRow, ...]
+    active: int
+
+    @property
+    def target_met(self) -> bool:
+        return self.active >= 1
+
+
+@dataclass(frozen=True)
+class HeadDashboard:
+    year: int
+    units: tuple[HeadUnit, ...]
+
+
+@dataclass(frozen=True)
+class KindCompliance:
+    kind: str
+    label: str
+    met: int
+    total: int
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor_id: int
+    name: str
+    units: int
+    lead_units: int
+    open_cases: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class CycleTime:
+    """Working days spent in one stage by the visits of the year that ended."""
+
+    stage: str
+    label: str
+    visits: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class UnitBrief:
+    code: str
+    name: str
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The BRIDA admin's and the observer's summary of one programme year."""
+
+    year: int
+    pipeline: tuple[StageCount, ...]
+    innovations: int
+    units_total: int
+    units_met: int
+    by_kind: tuple[KindCompliance, ...]
+    units_without: tuple[UnitBrief, ...]  # capped at UNITS_WITHOUT_LIMIT
+    units_without_count: int
+    mentors: tuple[MentorLoad, ...]
+    overdue: tuple[CaseRow, ...]  # capped at OVERDUE_LIMIT
+    overdue_count: int
+    cycle: tuple[CycleTime, ...]
+
+    @property
+    def compliance_percent(self) -> int:
+        return round(100 * self.units_met / self.units_total) if self.units_total else 0
+
+
+@dataclass(frozen=True)
+class IidPanel:
+    estimate: scoring.Estimate | None
+    steps: tuple[scoring.Step, ...]
+    missing: str = ""  # why there is no estimate (no ruleset for the year)
+
+
+@dataclass(frozen=True)
+class HomeDashboard:
+    year: int
+    mentor: MentorDashboard | None = None
+    head: HeadDashboard | None = None
+    summary: Summary | None = None
+    iid: IidPanel | None = None
+    read_only: bool = True
+    sections: tuple[str, ...] = field(default=())
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def programme_year(*, raw: str | None, today: dt.date | None = None) -> tuple[int, str]:
+    """The year asked for in `?year=` (default: this year in WITA) and an error text when the
+    value is not a year (the page then shows the current year)."""
+    current = (today or timezone.localdate()).year
+    raw = (raw or "").strip()
+    if not raw:
+        return current, ""
+    if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
+        return int(raw), ""
+    return current, _("Tahun program harus berupa tahun antara %(min)d dan %(max)d.") % {
+        "min": MIN_YEAR,
+        "max": MAX_YEAR,
+    }
+
+
+class WorkingDays:
+    """Fast working-day counts for many date pairs: weekday arithmetic minus the holidays
+    (national ones from the `holidays` package and the admins' days, as workflow.deadlines)."""
+
+    def __init__(self, *, extra_days: Iterable[dt.date] = ()) -> None:
+        self.extra_days = frozenset(extra_days)
+        self._years: set[int] = set()
+        self._off: list[dt.date] = []
+
+    def _load(self, first: dt.date, last: dt.date) -> None:
+        missing = set(range(first.year, last.year + 1)) - self._years
+        if not missing:
+            return
+        days = set(self._off)
+        for year in missing:
+            days |= deadlines.national_holidays(year)
+            days |= {day for day in self.extra_days if day.year == year}
+        self._years |= missing
+        self._off = sorted(day for day in days if day.weekday() < 5)
+
+    def after(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (0 when end <= start)."""
+        if end <= start:
+            return 0
+        self._load(start, end)
+        days = (end - start).days
+        weekdays = days // 7 * 5
+        for offset in range(1, days % 7 + 1):
+            if (start + dt.timedelta(days=offset + days // 7 * 7)).weekday() < 5:
+                weekdays += 1
+        off = bisect.bisect_right(self._off, end) - bisect.bisect_right(self._off, start)
+        return weekdays - off
+
+    def overdue(self, due: dt.date | None, today: dt.date) -> int:
+        """As workflow.deadlines.days_overdue: working days from `due` to `today`, both in."""
+        if due is None or due > today:
+            return 0
+        return self.after(due - dt.timedelta(days=1), today)
+
+
+def _working_days() -> WorkingDays:
+    # deadlines.calendar() caches the admins' holidays: at most one query per cache period.
+    return WorkingDays(extra_days=deadlines.calendar().extra_days)
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks (PostgreSQL percentile_cont); None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _with_clock(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
+    """The open visit's dates and the names of the people holding the case, in the same query
+    (head of the unit, lead mentor of the unit and year)."""
+    person = Coalesce(NullIf(F("user__first_name"), Value("")), F("user__username"))
+    mentor = Coalesce(NullIf(F("mentor__first_name"), Value("")), F("mentor__username"))
+    head = Membership.objects.filter(
+        unit_id=OuterRef("unit_id"), position=Membership.Position.HEAD
+    ).annotate(person=person)
+    lead = MentorAssignment.objects.filter(
+        unit_id=OuterRef("unit_id"), year=OuterRef("year"), is_lead=True
+    ).annotate(person=mentor)
+    return qs.annotate(
+        clock=FilteredRelation("visits", condition=Q(visits__left_at__isnull=True)),
+        due_date=F("clock__due_date"),
+        remind_on=F("clock__remind_on"),
+        holder=F("clock__holder"),
+        entered_at=F("clock__entered_at"),
+        head_name=Subquery(head.values("person")[:1], output_field=CharField()),
+        mentor_name=Subquery(lead.values("person")[:1], output_field=CharField()),
+        unit_name=F("unit__name"),
+    )
+
+
+def _case_rows(qs: QuerySet[Innovation], *, today: dt.date, days: WorkingDays) -> list[CaseRow]:
+    stages, holders = dict(Stage.choices), dict(Holder.choices)
+    rows = []
+    for case in qs.values(
+        "pk",
+        "name",
+        "year",
+        "unit_id",
+        "unit_name",
+        "stage",
+        "awaiting",
+        "holder",
+        "entered_at",
+        "due_date",
+        "remind_on",
+        "head_name",
+        "mentor_name",
+    ):
+        holder = case["holder"] or case["awaiting"]
+        names = {
+            Holder.HEAD: case["head_name"],
+            Holder.MENTOR: case["mentor_name"],
+            Holder.OPD: case["unit_name"],
+        }
+        due = case["due_date"]
+        rows.append(
+            CaseRow(
+                pk=case["pk"],
+                name=case["name"],
+                year=case["year"],
+                unit_id=case["unit_id"],
+                unit_name=case["unit_name"],
+                stage=case["stage"],
+                stage_label=str(stages.get(case["stage"], case["stage"])),
+                holder=holder,
+                holder_label=str(holders.get(holder, holder)),
+                holder_name=names.get(holder) or "",
+                waiting_since=case["entered_at"],
+                due_date=due,
+                days_overdue=days.overdue(due, today),
+                due_soon=bool(
+                    due and due > today and case["remind_on"] and case["remind_on"] <= today
+                ),
+            )
+        )
+    return rows
+
+
+def _open_visit_alias(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
+    return qs.alias(
+        open_visit=FilteredRelation("visits", condition=Q(visits__left_at__isnull=True))
+    )
+
+
+def _overdue_q(today: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}open_visit__due_date__lte": today})
+
+
+def _due_soon_q(today: dt.date, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}open_visit__due_date__gt": today,
+            f"{prefix}open_visit__remind_on__lte": today,
+        }
+    )
+
+
+def unit_figures(
+    *, year: int, today: dt.date, unit_ids: Iterable[int] | None = None
+) -> dict[int, dict[str, int]]:
+    """Per unit (one grouped query): innovations of the year by stage (`stage:<value>` keys),
+    `total`, `active` (not rejected/withdrawn), `open`, `overdue` and `due_soon`."""
+    qs = _open_visit_alias(Innovation.objects.filter(year=year))
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    per_stage = {f"stage:{value}": Count("pk", filter=Q(stage=value)) for value in Stage.values}
+    rows = (
+        qs.values("unit_id")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=~Q(stage__in=CANCELLED_STAGES)),
+            open=Count("pk", filter=Q(stage__in=OPEN_STAGES)),
+            overdue=Count("pk", filter=_overdue_q(today)),
+            due_soon=Count("pk", filter=_due_soon_q(today)),
+            **per_stage,
+        )
+        .order_by()
+    )
+    return {row.pop("unit_id"): row for row in rows}
+
+
+def _stage_counts(figures: dict[str, int] | None) -> tuple[StageCount, ...]:
+    figures = figures or {}
+    return tuple(
+        StageCount(stage=value, label=str(label), count=figures.get(f"stage:{value}", 0))
+        for value, label in Stage.choices
+        if figures.get(f"stage:{value}", 0)
+    )
+
+
+# --- mentor -----------------------------------------------------------------------------------
+
+
+def mentor_dashboard(
+    *, user: AbstractBaseUser, year: int, today: dt.date | None = None
+) -> MentorDashboard:
+    """The units assigned to `user` in `year`, with their figures and what is overdue or due
+    soon (4 queries + the cached holiday calendar)."""
+    today = today or timezone.localdate()
+    in_unit = {"innovation__unit_id": OuterRef("unit_id"), "innovation__year": year}
+    last_session = MentoringSession.objects.filter(**in_unit).order_by("-date", "-id")
+    follow_ups = FollowUp.objects.filter(
+        done=False,
+        session__innovation__unit_id=OuterRef("unit_id"),
+        session__innovation__year=year,
+        session__innovation__stage__in=OPEN_STAGES,
+    ).order_by("due_date", "id")
+    assignments = list(
+        MentorAssignment.objects.filter(mentor=user, year=year)
+        .annotate(
+            unit_code=F("unit__code"),
+            unit_name=F("unit__name"),
+            last_session=Subquery(last_session.values("date")[:1]),
+            follow_up=Subquery(follow_ups.values("description")[:1]),
+            follow_up_due=Subquery(follow_ups.values("due_date")[:1]),
+            follow_up_case=Subquery(follow_ups.values("session__innovation_id")[:1]),
+        )
+        .order_by("unit__name", "unit_id")
+    )
+    unit_ids = [a.unit_id for a in assignments]
+    figures = unit_figures(year=year, today=today, unit_ids=unit_ids)
+    units = []
+    for a in assignments:
+        f = figures.get(a.unit_id, {})
+        units.append(
+            UnitLine(
+                unit_id=a.unit_id,
+                code=a.unit_code,
+                name=a.unit_name,
+                is_lead=a.is_lead,
+                by_stage=_stage_counts(f),
+                total=f.get("total", 0),
+                active=f.get("active", 0),
+                overdue=f.get("overdue", 0),
+                due_soon=f.get("due_soon", 0),
+                last_session=a.last_session,
+                next_follow_up=a.follow_up or "",
+                next_follow_up_due=a.follow_up_due,
+                next_follow_up_case=a.follow_up_case,
+            )
+        )
+    attention = _open_visit_alias(
+        Innovation.objects.filter(unit_id__in=unit_ids, year=year, stage__in=OPEN_STAGES)
+    ).filter(open_visit__remind_on__lte=today)
+    attention = _with_clock(attention).order_by("due_date", "pk")[:ATTENTION_LIMIT]
+    return MentorDashboard(
+        year=year,
+        units=tuple(units),
+        attention=tuple(_case_rows(attention, today=today, days=_working_days())),
+        overdue=sum(u.overdue for u in units),
+        due_soon=sum(u.due_soon for u in units),
+        units_without=sum(u.without_innovation for u in units),
+    )
+
+
+# --- OPD head ---------------------------------------------------------------------------------
+
+
+def head_dashboard(
+    *, unit_ids: Iterable[int], year: int, today: dt.date | None = None
+) -> HeadDashboard:
+    """For each unit the person heads: approvals waiting (oldest first, any year), the unit's
+    innovations of the year and whether it met the year's target (3 queries)."""
+    today = today or timezone.localdate()
+    unit_ids = sorted(unit_ids)
+    units = list(
+        Unit.objects.filter(pk__in=unit_ids)
+        .annotate(
+            active=Count(
+                "innovations",
+                filter=Q(innovations__year=year) & ~Q(innovations__stage__in=CANCELLED_STAGES),
+            )
+        )
+        .order_by("name", "pk")
+    )
+    days = _working_days()
+    waiting = _with_clock(
+        Innovation.objects.filter(unit_id__in=unit_ids, awaiting=Holder.HEAD)
+    ).order_by("entered_at", "pk")
+    of_year = _with_clock(Innovation.objects.filter(unit_id__in=unit_ids, year=year)).order_by(
+        "-pk"
+    )
+    approvals, innovations = defaultdict(list), defaultdict(list)
+    for qs, into in ((waiting, approvals), (of_year, innovations)):
+        for row in _case_rows(qs, today=today, days=days):
+            into[row.unit_id].append(row)
+    return HeadDashboard(
+        year=year,
+        units=tuple(
+            HeadUnit(
+                unit_id=unit.pk,
+                name=unit.name,
+                approvals=tuple(approvals[unit.pk]),
+                innovations=tuple(innovations[unit.pk]),
+                active=unit.active,
+            )
+            for unit in units
+        ),
+    )
+
+
+# --- BRIDA admin / observer summary -----------------------------------------------------------
+
+
+def pipeline(*, year: int) -> tuple[StageCount, ...]:
+    """Innovations of the year per stage, every stage listed (one grouped query)."""
+    counts = dict(
+        Innovation.objects.filter(year=year)
+        .values("stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("stage", "n")
+    )
+    return tuple(
+        StageCount(stage=value, label=str(label), count=counts.get(value, 0))
+        for value, label in Stage.choices
+    )
+
+
+def mentor_workload(*, year: int, today: dt.date) -> tuple[MentorLoad, ...]:
+    """Per mentor assigned in `year`: units (and as lead), open cases of those units in the
+    year and how many of them are overdue (one grouped query)."""
+    innovation = Q(unit__innovations__year=year, unit__innovations__stage__in=OPEN_STAGES)
+    rows = (
+        MentorAssignment.objects.filter(year=year)
+        .alias(
+            open_visit=FilteredRelation(
+                "unit__innovations__visits",
+                condition=Q(unit__innovations__visits__left_at__isnull=True),
+            )
+        )
+        .values("mentor_id", "mentor__username", "mentor__first_name")
+        .annotate(
+            units=Count("unit_id", distinct=True),
+            lead_units=Count("unit_id", filter=Q(is_lead=True), distinct=True),
+            open_cases=Count("unit__innovations", filter=innovation, distinct=True),
+            overdue=Count(
+                "unit__innovations",
+                filter=innovation & Q(open_visit__due_date__lte=today),
+                distinct=True,
+            ),
+        )
+        .order_by("-overdue", "-open_cases", "mentor__username")
+    )
+    return tuple(
+        MentorLoad(
+            mentor_id=row["mentor_id"],
+            name=row["mentor__first_name"] or row["mentor__username"],
+            units=row["units"],
+            lead_units=row["lead_units"],
+            open_cases=row["open_cases"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    )
+
+
+def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
+    """Median and 90th percentile of the working days each finished visit of the year's cases
+    spent in its stage (one query for the (stage, entered, left) tuples)."""
+    days = _working_days()
+    spent: dict[str, list[float]] = defaultdict(list)
+    rows = StageVisit.objects.filter(
+        innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
+    ).values_list("stage", "entered_at", "left_at")
+    for stage, entered, left in rows.iterator(chunk_size=5000):
+        spent[stage].append(days.after(timezone.localdate(entered), timezone.localdate(left)))
+    labels = dict(Stage.choices)
+    return tuple(
+        CycleTime(
+            stage=stage,
+            label=str(labels[stage]),
+            visits=len(spent[stage]),
+            median=percentile(spent[stage], 0.5),
+            p90=percentile(spent[stage], 0.9),
+        )
+        for stage in TIMED_STAGES
+    )
+
+
+def summary(*, year: int, today: dt.date | None = None) -> Summary:
+    """Pipeline, per-unit target compliance, mentor workload, overdue list and cycle times of
+    the year (7 queries + the cached holiday calendar)."""
+    today = today or timezone.localdate()
+    stages = pipeline(year=year)
+    units = list(
+        Unit.objects.annotate(
+            active=Count(
+                "innovations",
+                filter=Q(innovations__year=year) & ~Q(innovations__stage__in=CANCELLED_STAGES),
+            )
+        )
+        .order_by("name", "pk")
+        .values_list("code", "name", "kind", "active")
+    )
+    kinds = dict(UnitKind.choices)
+    met: dict[str, int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    without = []
+    for code, name, kind, active in units:
+        total[kind] += 1
+        met[kind] += active > 0
+        if not active:
+            without.append(UnitBrief(code=code, name=name, kind_label=str(kinds.get(kind, kind))))
+    overdue = _open_visit_alias(Innovation.objects.filter(year=year, stage__in=OPEN_STAGES)).filter(
+        _overdue_q(today)
+    )
+    overdue_count = overdue.count()
+    overdue_rows = _with_clock(overdue).order_by("due_date", "pk")[:OVERDUE_LIMIT]
+    return Summary(
+        year=year,
+        pipeline=stages,
+        innovations=sum(s.count for s in stages),
+        units_total=len(units),
+        units_met=sum(met.values()),
+        by_kind=tuple(
+            KindCompliance(kind=value, label=str(label), met=met[value], total=total[value])
+            for value, label in UnitKind.choices
+            if total[value]
+        ),
+        units_without=tuple(without[:UNITS_WITHOUT_LIMIT]),
+        units_without_count=len(without),
+        mentors=mentor_workload(year=year, today=today),
+        overdue=tuple(_case_rows(overdue_rows, today=today, days=_working_days())),
+        overdue_count=overdue_count,
+        cycle=cycle_times(year=year),
+    )
+
+
+def iid_panel(*, year: int, limit: int = STEPS_LIMIT) -> IidPanel:
+    """The regency's estimated IID of the year and the top next best steps."""
+    try:
+        estimate, steps = scoring.estimate_and_steps(year=year, limit=limit)
+    except scoring.RulesetMissing as missing:
+        return IidPanel(estimate=None, steps=(), missing=str(missing))
+    return IidPanel(estimate=estimate, steps=tuple(steps))
+
+
+# --- the home page ----------------------------------------------------------------------------
+
+
+def home_dashboard(
+    *, user: AbstractBaseUser, year: int, today: dt.date | None = None
+) -> HomeDashboard:
+    """The sections of `user`'s home page below "Tugas saya", one per role they hold: mentor
+    (units assigned in `year`), OPD head (units they head), admin (summary + IID estimate),
+    observer (the same, read-only). The query count depends on the roles, never on the data."""
+    today = today or timezone.localdate()
+    actor = policy.actor_for(user)
+    sections: list[str] = []
+    mentor = head = board = iid = None
+    if actor.has(Role.MENTOR):
+        mentor = mentor_dashboard(user=user, year=year, today=today)
+        sections.append("mentor")
+    if actor.has(Role.OPD_HEAD) and actor.head_of:
+        head = head_dashboard(unit_ids=actor.head_of, year=year, today=today)
+        sections.append("head")
+    if actor.is_admin or actor.has(Role.OBSERVER):
+        board = summary(year=year, today=today)
+        iid = iid_panel(year=year)
+        sections += ["summary", "iid"]
+    return HomeDashboard(
+        year=year,
+        mentor=mentor,
+        head=head,
+        summary=board,
+        iid=iid,
+        read_only=not actor.is_admin,
+        sections=tuple(sections),
+    )
