@@ -1,9 +1,11 @@
 """Reads: which innovations a person may see, and the list filters."""
 
 import datetime as dt
+import re
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Max, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,8 +56,85 @@ def filter_innovations(qs: QuerySet[Innovation], *, params) -> QuerySet[Innovati
             scope |= Q(unit_id=unit_id, year=year)
         qs = qs.filter(scope)
     if q := (params.get("q") or "").strip():
-        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q) | Q(tujuan__icontains=q))
+        qs = search_innovations(qs, q=q)
     return _filter_deadlines(qs, params=params)
+
+
+# Full-text search (list page, API `q`, exports). PostgreSQL: every word is matched as a word
+# beginning both as typed (config 'simple': "kependuduk" finds "kependudukan") and by its
+# Indonesian stem ("layanan" finds "pelayanan"), results ranked; the vector below is exactly the
+# expression of the GIN index in migration mentoring 0004, so keep the two in step.
+SEARCH_CONFIGS = ("indonesian", "simple")
+SEARCH_TEXT_FIELDS = ("name", "tujuan", "manfaat", "hasil", "rancang_bangun")
+_SEARCH_MAX_WORDS = 10
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search text (letters and digits only, so they are safe in a tsquery)."""
+    return re.findall(r"[^\W_]+", q.lower())[:_SEARCH_MAX_WORDS]
+
+
+def innovation_search_vector():
+    from django.contrib.postgres.search import SearchVector
+
+    vector = None
+    for config in SEARCH_CONFIGS:
+        for weight, fields in (
+            ("A", ("name",)),
+            ("B", ("tujuan", "manfaat", "hasil")),
+            ("C", ("rancang_bangun",)),
+        ):
+            part = SearchVector(*fields, weight=weight, config=config)
+            vector = part if vector is None else vector + part
+    return vector
+
+
+def _search_query(words: list[str]):
+    from django.contrib.postgres.search import SearchQuery
+
+    raw = " & ".join(f"{word}:*" for word in words)
+    stemmed, typed = (SearchQuery(raw, search_type="raw", config=c) for c in SEARCH_CONFIGS)
+    return stemmed | typed
+
+
+class _UnitAmong(Func):
+    """`unit_id = ANY(ARRAY(subquery))`: the subquery runs once (an InitPlan), so PostgreSQL
+    can OR the GIN index scan with the unit index; `IN (subquery)` would scan every row."""
+
+    template = "%(expressions)s))"
+    arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+    def __init__(self, units: QuerySet[Unit]) -> None:
+        super().__init__(F("unit_id"), Subquery(units))
+
+
+def search_innovations(qs: QuerySet[Innovation], *, q: str) -> QuerySet[Innovation]:
+    """Innovations whose name, tujuan, manfaat, hasil, rancang bangun or unit name contain every
+    word of `q`. On PostgreSQL ranked (annotation `search_rank`, name weighs most); on other
+    databases a case-insensitive substring match per word. Adds no query of its own."""
+    words = search_words(q)
+    if not words:
+        return qs
+    if connection.vendor != "postgresql":
+        for word in words:
+            match = Q(unit__name__icontains=word)
+            for name in SEARCH_TEXT_FIELDS:
+                match |= Q(**{f"{name}__icontains": word})
+            qs = qs.filter(match)
+        return qs
+    from django.contrib.postgres.search import SearchRank, SearchVector
+
+    # Like the fallback, each word may sit in the innovation's text or in its unit's name.
+    qs = qs.alias(search_vector=innovation_search_vector())
+    unit_vector = SearchVector("name", config=SEARCH_CONFIGS[0]) + SearchVector(
+        "name", config=SEARCH_CONFIGS[1]
+    )
+    units = Unit.objects.order_by().annotate(search=unit_vector)
+    for word in words:
+        in_unit = units.filter(search=_search_query([word])).values("pk")
+        qs = qs.filter(Q(search_vector=_search_query([word])) | Q(_UnitAmong(in_unit)))
+    return qs.annotate(search_rank=SearchRank(innovation_search_vector(), _search_query(words)))
 
 
 TRUE_VALUES, FALSE_VALUES = ("true", "1", "ya"), ("false", "0", "tidak")
@@ -88,7 +167,10 @@ def innovation_list(*, user: AbstractBaseUser, params) -> QuerySet[Innovation]:
     qs = filter_innovations(visible_innovations(user=user), params=params)
     # due_date / holder of the open stage visit, by one LEFT JOIN (no query per row).
     qs = deadlines.with_deadline(qs)
-    return qs.select_related("unit", "main_urusan").order_by("-year", "-id")
+    ordering = ["-year", "-id"]
+    if "search_rank" in qs.query.annotations:  # a text search lists the best matches first
+        ordering.insert(0, "-search_rank")
+    return qs.select_related("unit", "main_urusan").order_by(*ordering)
 
 
 def current_mentors(*, unit: Unit, year: int) -> list[MentorAssignment]:
