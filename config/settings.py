@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "api",
     "portal",
     "scoring",
+    "reports",
 ]
 
 MIDDLEWARE = [

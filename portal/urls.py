@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import files, notification_views, views
 
@@ -31,4 +31,5 @@ urlpatterns = [
         notification_views.notification_preferences,
         name="notification-preferences",
     ),
+    path("reports/", include("reports.urls")),
 ]
