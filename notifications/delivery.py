@@ -73,7 +73,8 @@ def absolute_url(path: str) -> str:
 
 
 def schedule(notifications: list[Notification]) -> list[Delivery]:
-    """Write the delivery rows the notifications need and enqueue their tasks on commit.
+    """Write the delivery rows new notifications need and enqueue their tasks on commit
+    (called once, in the transaction that creates the notifications).
 
     E-mail only for kinds the recipient wants immediately (daily ones go in the digest);
     the webhook, when configured, gets every notification.
@@ -89,17 +90,11 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
             user_id__in=recipient_ids
         ).values_list("user_id", "kind", "email")
     }
-    # push_on_commit may be called again for rows already pushed: never schedule them twice.
-    existing = set(
-        Delivery.objects.filter(notification__in=[n.pk for n in notifications]).values_list(
-            "notification_id", "channel"
-        )
-    )
     now = timezone.now()
     rows = []
     for n in notifications:
         mode = stored.get((n.recipient_id, n.kind)) or DEFAULT_EMAIL_MODE.get(n.kind)
-        if mode == EmailMode.IMMEDIATE and (n.pk, Channel.EMAIL) not in existing:
+        if mode == EmailMode.IMMEDIATE:
             has_address = bool(emails.get(n.recipient_id))
             rows.append(
                 Delivery(
@@ -111,7 +106,7 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
                     created_at=now,
                 )
             )
-        if webhook and (n.pk, Channel.WEBHOOK) not in existing:
+        if webhook:
             rows.append(
                 Delivery(
                     recipient_id=n.recipient_id,

@@ -131,6 +131,7 @@ def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notif
             )
     created = Notification.objects.bulk_create(rows)
     push_on_commit(created)
+    delivery.schedule(created)
     return created
 
 
@@ -180,6 +181,7 @@ def notify_deadlines(*, alerts) -> list[Notification]:
             )
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     push_on_commit(created)
+    delivery.schedule(created)
     return created
 
 
@@ -192,8 +194,6 @@ def push_on_commit(notifications: list[Notification]) -> None:
     batch = [(n.recipient_id, as_message(n)) for n in notifications]
     if batch:
         transaction.on_commit(lambda: _push_notifications(batch))
-    # E-mail and webhook rows join the same transaction; their tasks are enqueued on commit.
-    delivery.schedule(notifications)
 
 
 def _push_notifications(batch: list[tuple[int, dict]]) -> None:
