@@ -30,6 +30,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -58,7 +59,7 @@ TIMED_STAGES = tuple(DEFAULT_SLA_DAYS)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # Lists on the home page are capped; the full lists are the innovation list's filters.
 ATTENTION_LIMIT = 25
-OVERDUE_LIMIT = 50
+OVERDUE_LIMIT = 15
 UNITS_WITHOUT_LIMIT = 100
 STEPS_LIMIT = 5
 
@@ -110,6 +111,7 @@ class UnitLine:
     next_follow_up: str
     next_follow_up_due: dt.date | None
     next_follow_up_case: int | None
+    next_follow_up_late: bool
 
     @property
     def without_innovation(self) -> bool:
@@ -466,6 +468,7 @@ def mentor_dashboard(
                 next_follow_up=a.follow_up or "",
                 next_follow_up_due=a.follow_up_due,
                 next_follow_up_case=a.follow_up_case,
+                next_follow_up_late=bool(a.follow_up_due and a.follow_up_due < today),
             )
         )
     attention = _open_visit_alias(
@@ -663,6 +666,51 @@ def iid_panel(*, year: int, limit: int = STEPS_LIMIT) -> IidPanel:
     except scoring.RulesetMissing as missing:
         return IidPanel(estimate=None, steps=(), missing=str(missing))
     return IidPanel(estimate=estimate, steps=tuple(steps))
+
+
+# --- the case page: every stage visit's due and actual dates (issue 4) ------------------------
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    stage: str
+    stage_label: str
+    holder_label: str
+    entered_at: dt.datetime
+    left_at: dt.datetime | None
+    sla_days: int | None
+    due_date: dt.date | None
+    days_late: int  # working days past due: at the exit for a finished visit, today if open
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_at is None
+
+
+def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[VisitRow]:
+    """The case's stage visits in order, with due date, entry/exit and lateness (one prefetch
+    query; the holiday calendar is cached)."""
+    today = today or timezone.localdate()
+    prefetch_related_objects([innovation], "visits")
+    visits = list(innovation.visits.all())
+    days = _working_days() if any(v.due_date for v in visits) else None
+    stages, holders = dict(Stage.choices), dict(Holder.choices)
+    rows = []
+    for visit in visits:
+        end = timezone.localdate(visit.left_at) if visit.left_at else today
+        rows.append(
+            VisitRow(
+                stage=visit.stage,
+                stage_label=str(stages.get(visit.stage, visit.stage)),
+                holder_label=str(holders.get(visit.holder, visit.holder)),
+                entered_at=visit.entered_at,
+                left_at=visit.left_at,
+                sla_days=visit.sla_days,
+                due_date=visit.due_date,
+                days_late=days.overdue(visit.due_date, end) if days else 0,
+            )
+        )
+    return rows
 
 
 # --- the home page ----------------------------------------------------------------------------

@@ -156,6 +156,7 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
         "innovation": innovation,
         "mentors": selectors.current_mentors(unit=innovation.unit, year=innovation.year),
         "history": history,
+        "visits": dashboard_selectors.visit_rows(innovation=innovation),
         "sessions": list(innovation.sessions.all()),
         "evidence": evidence,
         "attachments": list(innovation.attachments.all()),
