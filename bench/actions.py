@@ -2,9 +2,12 @@
 
 Prints, per backend: median time and SQL statements per action, and the ratio of the median to
 the floor (one UPDATE of the case row plus one history INSERT in a transaction), timed in the
-same run. Targets: <= 25 queries per action, ratio < 10.
+same run. Two variants: "move" is the case move alone (process, case lock, history, deadline
+clock) with the notification receivers detached; "full" adds the notification rows, their
+delivery rows and the after-commit push. Targets: <= 25 queries per action, ratio < 10.
 """
 
+import contextlib
 import os
 import statistics
 import sys
@@ -25,6 +28,20 @@ def child() -> None:
     from mentoring.models import Stage
     from tests import factories
     from workflow.models import CaseEvent
+    from workflow.signals import case_moved
+
+    @contextlib.contextmanager
+    def variant(name):
+        """'move': no receivers on case_moved (the notification layer is detached)."""
+        saved = case_moved.receivers
+        if name == "move":
+            case_moved.receivers = []
+            case_moved.sender_receivers_cache.clear()
+        try:
+            yield
+        finally:
+            case_moved.receivers = saved
+            case_moved.sender_receivers_cache.clear()
 
     org = factories.Org()
     samples: dict[str, list[tuple[float, int]]] = {}
@@ -45,15 +62,18 @@ def child() -> None:
         (Stage.MENTORING, "complete", org.mentor, "complete", factories.log_session),
         (Stage.VERIFICATION, "accept", org.verifier, "accept", factories.mark_all_evidence),
     ]
-    for _ in range(ROUNDS):
-        for stage, label, user, action, prepare in plan:
+    for round_no in range(ROUNDS * 2):
+        name = "move" if round_no % 2 == 0 else "full"
+        for stage, action_label, user, action, prepare in plan:
+            label = (name, action_label)
             innovation = factories.advance(org, factories.new_innovation(org), stage)
             if prepare:
                 prepare(org, innovation)
             # Each action starts like a fresh request: the actor snapshot is not cached.
             for person in (org.operator, org.head, org.mentor, org.verifier):
                 person.__dict__.pop("_pandu_actor", None)
-            measure(label, user, innovation, action)
+            with variant(name):
+                measure(label, user, innovation, action)
             # The floor: the two writes an action cannot avoid.
             start = time.perf_counter()
             with transaction.atomic():
@@ -66,11 +86,11 @@ def child() -> None:
     backend = os.environ["BENCH_BACKEND"]
     floor_ms = statistics.median(floor) * 1000
     print(f"\n[{backend}] rounds={ROUNDS}  floor (1 UPDATE + 1 INSERT): {floor_ms:.2f} ms")
-    print(f"{'action':<10}{'median ms':>11}{'queries':>9}{'ratio':>8}")
-    for label, rows in samples.items():
+    print(f"{'variant':<8}{'action':<10}{'median ms':>11}{'queries':>9}{'ratio':>8}")
+    for (name, action_label), rows in sorted(samples.items()):
         med = statistics.median(t for t, _ in rows) * 1000
         queries = max(q for _, q in rows)
-        print(f"{label:<10}{med:>11.2f}{queries:>9}{med / floor_ms:>8.1f}")
+        print(f"{name:<8}{action_label:<10}{med:>11.2f}{queries:>9}{med / floor_ms:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -82,14 +82,19 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
     if not notifications:
         return []
     webhook = webhook_enabled()
-    recipient_ids = {n.recipient_id for n in notifications}
-    emails = dict(get_user_model().objects.filter(pk__in=recipient_ids).values_list("pk", "email"))
-    stored = {
-        (user_id, kind): mode
-        for user_id, kind, mode in NotificationPreference.objects.filter(
-            user_id__in=recipient_ids
-        ).values_list("user_id", "kind", "email")
-    }
+    # Addresses and stored preferences in one query (a LEFT JOIN; no preference -> kind None).
+    emails: dict[int, str] = {}
+    stored: dict[tuple[int, str], str] = {}
+    for user_id, email, kind, mode in (
+        get_user_model()
+        .objects.filter(pk__in={n.recipient_id for n in notifications})
+        .values_list(
+            "pk", "email", "notification_preferences__kind", "notification_preferences__email"
+        )
+    ):
+        emails[user_id] = email
+        if kind:
+            stored[(user_id, kind)] = mode
     now = timezone.now()
     rows = []
     for n in notifications:
