@@ -167,7 +167,12 @@ LIST_PARAMETERS = [
     OpenApiParameter("unit", str, description="Unit code."),
     OpenApiParameter("year", int, description="Programme year."),
     OpenApiParameter("mentor", str, description="Mentor username (cases of their units)."),
-    OpenApiParameter("q", str, description="Text in the name, unit name or purpose."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Words to search for in the name, unit, tujuan, manfaat, hasil and rancang "
+        "bangun (PostgreSQL full-text search; a substring match on SQLite).",
+    ),
     OpenApiParameter("awaiting", str, description="Who the case waits for (opd, head, ...)."),
     OpenApiParameter(
         "overdue", bool, description="true: only overdue cases; false: only cases not overdue."
