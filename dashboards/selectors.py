@@ -32,7 +32,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -592,11 +592,24 @@ def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
     spent in its stage (one query for the (stage, entered, left) tuples)."""
     days = _working_days()
     spent: dict[str, list[float]] = defaultdict(list)
-    rows = StageVisit.objects.filter(
-        innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
-    ).values_list("stage", "entered_at", "left_at")
-    for stage, entered, left in rows.iterator(chunk_size=5000):
-        spent[stage].append(days.after(timezone.localdate(entered), timezone.localdate(left)))
+    zone = timezone.get_current_timezone()
+    # Visits grouped by stage and local entry/exit dates in SQL (many share them): the rows
+    # returned follow the number of distinct dates, not of visits.
+    rows = (
+        StageVisit.objects.filter(
+            innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
+        )
+        .annotate(
+            entered_on=TruncDate("entered_at", tzinfo=zone),
+            left_on=TruncDate("left_at", tzinfo=zone),
+        )
+        .values("stage", "entered_on", "left_on")
+        .annotate(visits=Count("pk"))
+        .order_by()
+        .values_list("stage", "entered_on", "left_on", "visits")
+    )
+    for stage, entered, left, visits in rows:
+        spent[stage].extend([days.after(entered, left)] * visits)
     labels = dict(Stage.choices)
     return tuple(
         CycleTime(

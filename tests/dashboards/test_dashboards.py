@@ -464,3 +464,26 @@ def test_home_query_count_does_not_grow_with_data(client, world):
     print("home page queries", before, after)
     assert after == before
     assert Innovation.objects.count() > 150 and Unit.objects.count() >= 15
+
+
+def test_my_tasks_list_is_capped_at_the_oldest_fifty(client, org):
+    urusan = Urusan.objects.get(code="kesehatan")
+    Innovation.objects.bulk_create(
+        Innovation(
+            unit=org.unit,
+            year=2026,
+            name=f"Menunggu admin {i}",
+            bentuk="pelayanan_publik",
+            jenis="digital",
+            inisiator="asn",
+            main_urusan=urusan,
+            stage=Stage.CLOSE,
+            awaiting="admin",
+            created_by=org.operator,
+        )
+        for i in range(53)
+    )
+    page = home(client, org.admin)
+    assert "53 kasus menunggu Anda" in page and 'id="my-tasks-capped"' in page
+    tasks = page[page.index('id="my-tasks"') : page.index('id="my-tasks-capped"')]
+    assert tasks.count("<li>") == 50
