@@ -1,5 +1,6 @@
 """Writes: notifications from case events, pushes after commit, marking read, preferences."""
 
+import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -21,6 +22,7 @@ from . import delivery, rules, selectors
 from .models import EmailMode, Kind, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
+SEND_CHUNK = 200
 
 
 def group_name(user_id: int) -> str:
@@ -223,8 +225,11 @@ def send_to_groups(events: list[tuple[str, dict]]) -> bool:
         return False
 
     async def send() -> None:
-        for group, event in events:
-            await layer.group_send(group, event)
+        # Concurrently, in chunks: one group per recipient, and a scan or a close can reach
+        # hundreds of recipients at once.
+        for start in range(0, len(events), SEND_CHUNK):
+            chunk = events[start : start + SEND_CHUNK]
+            await asyncio.gather(*(layer.group_send(group, event) for group, event in chunk))
 
     try:
         async_to_sync(send)()

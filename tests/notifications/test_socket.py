@@ -420,5 +420,5 @@ def test_many_sockets_of_one_user_all_get_each_notification_once():
 
 def test_the_tests_run_on_the_configured_layer(channel_layer):
     # CI sets REDIS_URL: then these tests must go through channels_redis, not memory.
-    expected = "RedisChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer"
+    expected = "RedisPubSubChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer"
     assert type(channel_layer).__name__ == expected
