@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,6 +23,8 @@ from .models import EmailMode, Kind, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 SEND_CHUNK = 200
+# First key of the two-key advisory locks that order notification ids per recipient.
+ADVISORY_NAMESPACE = 7301
 
 
 def group_name(user_id: int) -> str:
@@ -131,7 +133,7 @@ def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notif
                 )
                 for user_id in sorted(recipients)
             )
-    created = Notification.objects.bulk_create(rows)
+    created = _insert_in_commit_order(rows)
     push_on_commit(created)
     delivery.schedule(created)
     return created
@@ -181,10 +183,29 @@ def notify_deadlines(*, alerts) -> list[Notification]:
                 )
                 for user_id in sorted(alert.recipients)
             )
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    created = _insert_in_commit_order(rows)
     push_on_commit(created)
     delivery.schedule(created)
     return created
+
+
+def _insert_in_commit_order(rows: list[Notification]) -> list[Notification]:
+    """Insert notification rows so that, per recipient, ids grow in commit order.
+
+    A client resumes with `since=<last id seen>`. On PostgreSQL two transactions can take ids
+    in one order and commit in the other; the later-committed, smaller id would then be skipped
+    by a client that saw the larger one first. A transaction-scoped advisory lock per recipient
+    (taken in id order, so two writers never deadlock) makes the second writer wait until the
+    first commits. SQLite already serialises writers.
+    """
+    recipients = sorted({row.recipient_id for row in rows})
+    if recipients and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, r) FROM unnest(%s::int[]) AS r ORDER BY r",
+                [ADVISORY_NAMESPACE, recipients],
+            )
+    return Notification.objects.bulk_create(rows, batch_size=1000)
 
 
 def push_on_commit(notifications: list[Notification]) -> None:
