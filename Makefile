@@ -36,6 +36,9 @@ format: install
 bench: install
 	$(PY) bench/actions.py
 	$(PY) bench/innovation_list.py
+	$(PY) bench/deadlines.py
+	$(PY) bench/home_pages.py
+	$(PY) bench/notifications_fanout.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles
