@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -593,23 +594,35 @@ def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
     days = _working_days()
     spent: dict[str, list[float]] = defaultdict(list)
     zone = timezone.get_current_timezone()
-    # Visits grouped by stage and local entry/exit dates in SQL (many share them): the rows
-    # returned follow the number of distinct dates, not of visits.
-    rows = (
-        StageVisit.objects.filter(
-            innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
-        )
-        .annotate(
-            entered_on=TruncDate("entered_at", tzinfo=zone),
-            left_on=TruncDate("left_at", tzinfo=zone),
-        )
-        .values("stage", "entered_on", "left_on")
-        .annotate(visits=Count("pk"))
-        .order_by()
-        .values_list("stage", "entered_on", "left_on", "visits")
+    visits = StageVisit.objects.filter(
+        innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
     )
-    for stage, entered, left, visits in rows:
-        spent[stage].extend([days.after(entered, left)] * visits)
+    if connection.vendor == "postgresql":
+        # Grouped by stage and local entry/exit dates in SQL (many visits share them): the rows
+        # returned follow the number of distinct dates, not of visits.
+        rows = (
+            visits.annotate(
+                entered_on=TruncDate("entered_at", tzinfo=zone),
+                left_on=TruncDate("left_at", tzinfo=zone),
+            )
+            .values("stage", "entered_on", "left_on")
+            .annotate(visits=Count("pk"))
+            .order_by()
+            .values_list("stage", "entered_on", "left_on", "visits")
+        )
+    else:
+        # SQLite would convert time zones in a Python function per row: do it here instead.
+        rows = (
+            (stage, entered.astimezone(zone).date(), left.astimezone(zone).date(), 1)
+            for stage, entered, left in visits.values_list(
+                "stage", "entered_at", "left_at"
+            ).iterator(chunk_size=5000)
+        )
+    memo: dict[tuple[dt.date, dt.date], int] = {}
+    for stage, entered, left, count in rows:
+        if (entered, left) not in memo:
+            memo[(entered, left)] = days.after(entered, left)
+        spent[stage].extend([memo[(entered, left)]] * count)
     labels = dict(Stage.choices)
     return tuple(
         CycleTime(
