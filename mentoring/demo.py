@@ -22,8 +22,9 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from workflow import deadlines
 from workflow import services as workflow_services
-from workflow.models import CaseEvent, InnovationProcess
+from workflow.models import DEFAULT_SLA_DAYS, CaseEvent, InnovationProcess, StageVisit
 
 from . import services as mentoring_services
 from .models import (
@@ -1185,6 +1186,38 @@ class _CaseDriver:
             local = local.replace(hour=self.rng.randint(WORK_START_HOUR, WORK_END_HOUR - 1))
         return local.replace(minute=self.rng.randint(0, 59), second=self.rng.randint(0, 59))
 
+    def _backdate_visits(self, events: list[CaseEvent]) -> None:
+        """Put each stage visit on its event's time and recompute its clock, so the demo has
+        believable cycle times and some cases due soon or overdue."""
+        visits = list(StageVisit.objects.filter(innovation_id=self.innovation.pk).order_by("pk"))
+        clocked = [event for event in events if event.to_stage in DEFAULT_SLA_DAYS]
+        # Every event that opened a visit is followed by the event that closed it (if any).
+        closing = {
+            event.pk: following.at for event, following in zip(events, events[1:], strict=False)
+        }
+        for visit, event in zip(visits, clocked, strict=True):
+            fresh = deadlines.new_visit(
+                innovation_id=self.innovation.pk, year=self.year, stage=visit.stage, at=event.at
+            )
+            for name in ("entered_at", "sla_days", "due_date", "remind_on", "escalate_on"):
+                setattr(visit, name, getattr(fresh, name))
+            visit.next_alert_on, visit.alerts_sent = fresh.next_alert_on, 0
+            if visit.left_at is not None:
+                visit.left_at = closing[event.pk]
+        StageVisit.objects.bulk_update(
+            visits,
+            [
+                "entered_at",
+                "left_at",
+                "sla_days",
+                "due_date",
+                "remind_on",
+                "escalate_on",
+                "next_alert_on",
+                "alerts_sent",
+            ],
+        )
+
     def backdate(self) -> None:
         """Move this case's timestamps onto a believable timeline (timestamps only)."""
         times = self._times()
@@ -1213,6 +1246,7 @@ class _CaseDriver:
         for row in rows:
             row.at = events[row.pk]
         CaseEvent.objects.bulk_update(rows, ["at"])
+        self._backdate_visits(sorted(rows, key=lambda row: row.pk))
         task_rows = list(Task.objects.filter(pk__in=tasks))
         for task in task_rows:
             stamps = tasks[task.pk]

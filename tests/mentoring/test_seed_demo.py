@@ -80,6 +80,20 @@ class TestSmallDemo:
             "kepala.dinkes"
         )
 
+    def test_stage_visits_follow_the_backdated_history(self, seeded):
+        from workflow.models import CaseEvent, StageVisit
+
+        event_times = set(CaseEvent.objects.values_list("innovation_id", "at"))
+        visits = list(StageVisit.objects.all())
+        assert visits
+        for visit in visits:
+            assert (visit.innovation_id, visit.entered_at) in event_times
+            if visit.left_at is not None:
+                assert (visit.innovation_id, visit.left_at) in event_times
+                assert visit.left_at >= visit.entered_at
+        # The clocks were recomputed from the moved entry dates: last year's visits are due then.
+        assert StageVisit.objects.filter(due_date__year=min(demo.YEARS)).exists()
+
     def test_demo_logins_exist_with_the_given_password(self, seeded):
         names = [
             "admin",
