@@ -22,6 +22,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from scoring import services as scoring_services
 from workflow import deadlines
 from workflow import services as workflow_services
 from workflow.models import DEFAULT_SLA_DAYS, CaseEvent, InnovationProcess, StageVisit
@@ -483,6 +484,8 @@ DEFAULT_INNOVATIONS = 150
 DEFAULT_PASSWORD = "demo12345"
 DEFAULT_SEED = 2026
 YEARS = (2025, 2026)
+# SPD (region) scores the demo enters per year (yearly master data in a real instance).
+DEMO_SPD_SCORES = {2025: "38.5", 2026: "41.2"}
 
 # Where the cases end up (year, final stage) -> weight; sums to 150 so the default size is exact.
 STAGE_WEIGHTS: dict[tuple[int, str], int] = {
@@ -796,6 +799,9 @@ class _Seeder:
         plan = plan_stages(self.total)
         for year, stage, code, idea in self.assign_units(plan):
             _CaseDriver(self, year=year, target=stage, people=self.people[code], idea=idea).drive()
+        for year, spd in DEMO_SPD_SCORES.items():
+            # The region's SPD comes from national statistics; the demo enters believable ones.
+            scoring_services.set_spd_score(year=year, spd_score=spd)
         self.summary.innovations = Innovation.objects.count()
         counts = dict(Innovation.objects.values_list("stage").annotate(n=Count("id")).order_by())
         self.summary.by_stage = {s: counts[s] for s in Stage.values if s in counts}
