@@ -337,10 +337,17 @@ def send_webhook(delivery: Delivery, attempt_number: int) -> None:
         raise RuntimeError(f"HTTP {status}")
 
 
+def send_weekly(delivery: Delivery, attempt_number: int) -> None:
+    from .weekly import send_weekly_digest  # weekly builds on this module
+
+    send_weekly_digest(delivery, attempt_number)
+
+
 SENDERS = {
     Channel.EMAIL: send_email,
     Channel.DIGEST: send_digest,
     Channel.WEBHOOK: send_webhook,
+    Channel.WEEKLY: send_weekly,
 }
 
 

@@ -18,6 +18,9 @@ class Kind(models.TextChoices):
     DUE_SOON = "due_soon", _("Tenggat mendekat")
     OVERDUE = "overdue", _("Lewat tenggat")
     ESCALATED = "escalated", _("Eskalasi")
+    # Not a notification of its own: the e-mail preference of the weekly deadline digest
+    # (notifications.weekly). "off" stops it; any other mode sends it once a week.
+    WEEKLY_DIGEST = "weekly_digest", _("Ringkasan tenggat mingguan")
 
 
 class Notification(models.Model):
@@ -84,6 +87,7 @@ DEFAULT_EMAIL_MODE: dict[str, str] = {
     Kind.DUE_SOON: EmailMode.DAILY,
     Kind.OVERDUE: EmailMode.IMMEDIATE,
     Kind.ESCALATED: EmailMode.IMMEDIATE,
+    Kind.WEEKLY_DIGEST: EmailMode.IMMEDIATE,
 }
 
 
@@ -111,6 +115,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     DIGEST = "digest", _("Ringkasan harian")
     WEBHOOK = "webhook", _("Webhook")
+    WEEKLY = "weekly", _("Ringkasan tenggat mingguan")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -135,8 +140,12 @@ class Delivery(models.Model):
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
     )
+    # Daily digest: its day. Weekly deadline digest: the Monday of its ISO week.
     digest_date = models.DateField(_("tanggal ringkasan"), null=True, blank=True)
     notification_ids = models.JSONField(default=list, blank=True)
+    # Weekly deadline digest: the cases as they stood when it was scheduled (a retry on
+    # Wednesday still sends Monday's list).
+    content = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -160,6 +169,12 @@ class Delivery(models.Model):
                 fields=["recipient", "digest_date"],
                 condition=models.Q(channel="digest"),
                 name="delivery_one_digest_per_day",
+            ),
+            # One weekly deadline digest per person per ISO week (digest_date = its Monday).
+            models.UniqueConstraint(
+                fields=["recipient", "digest_date"],
+                condition=models.Q(channel="weekly"),
+                name="delivery_one_weekly_digest",
             ),
         ]
         indexes = [
