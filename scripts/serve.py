@@ -12,34 +12,11 @@ import time
 PY = sys.executable
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
-TIMER_INTERVAL = int(os.environ.get("TIMER_INTERVAL_SECONDS", "60"))
-
-# Digests once per day (at start-up and when the date changes; the command is idempotent
-# per person per day, so a restart sends nothing twice). The weekly deadline digest on the
-# first run of each ISO week (Monday, or the start-up day); idempotent per person per week.
-TIMER_LOOP = f"""
-import datetime, subprocess, sys, time
-digest_day = None
-digest_week = None
-while True:
-    subprocess.run([{PY!r}, "manage.py", "workflow_timers", "-v", "0"])
-    subprocess.run([{PY!r}, "manage.py", "scan_deadlines"])
-    if digest_day != datetime.date.today():
-        if subprocess.run([{PY!r}, "manage.py", "send_notification_digests"]).returncode == 0:
-            digest_day = datetime.date.today()
-    else:
-        subprocess.run([{PY!r}, "manage.py", "send_notification_digests", "--stale-only"])
-    week = datetime.date.today().isocalendar()[:2]
-    if digest_week != week:
-        if subprocess.run([{PY!r}, "manage.py", "send_deadline_digests"]).returncode == 0:
-            digest_week = week
-    time.sleep({TIMER_INTERVAL})
-"""
 
 COMMANDS = {
     "web": [PY, "-m", "daphne", "-b", HOST, "-p", PORT, "config.asgi:application"],
     "worker": [PY, "manage.py", "db_worker", "--no-reload"],
-    "timers": [PY, "-c", TIMER_LOOP],
+    "timers": [PY, "scripts/timers.py"],
 }
 
 

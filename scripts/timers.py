@@ -1,0 +1,62 @@
+"""The timer runner of `make run`: one long-lived process instead of a new Python per command.
+
+Every minute: viewflow's `workflow_timers`, `scan_deadlines` and the re-enqueueing of stale
+deliveries. Once a day the daily notification digests, once per ISO week the deadline digests
+(at start-up too; both commands are idempotent per person and period, so a restart sends nothing
+twice). Any number of runners may run at once: the scans lock the rows they take.
+"""
+
+import datetime as dt
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+log = logging.getLogger("timers")
+INTERVAL = int(os.environ.get("TIMER_INTERVAL_SECONDS", "60"))
+
+
+def run(*args: str) -> bool:
+    """One command; a failure is logged and the loop goes on."""
+    try:
+        call_command(*args)
+        return True
+    except Exception:
+        log.exception("timers: %s failed", " ".join(args))
+        return False
+    finally:
+        close_old_connections()
+
+
+def main() -> None:
+    digest_day: dt.date | None = None
+    digest_week: tuple[int, int] | None = None
+    while True:
+        today = timezone.localdate()  # WITA days, not the server's
+        run("workflow_timers", "-v", "0")
+        run("scan_deadlines")
+        if digest_day != today:
+            if run("send_notification_digests"):
+                digest_day = today
+        else:
+            run("send_notification_digests", "--stale-only")
+        week = tuple(today.isocalendar()[:2])
+        if digest_week != week and run("send_deadline_digests"):
+            digest_week = week
+        time.sleep(INTERVAL)
+
+
+if __name__ == "__main__":
+    main()
