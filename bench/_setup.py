@@ -29,7 +29,15 @@ def backends() -> dict[str, str]:
 def run_per_backend(script: str) -> None:
     """Re-run `script` once per backend, each in its own process and database."""
     for name, url in backends().items():
-        env = {**os.environ, "DATABASE_URL": url, "BENCH_BACKEND": name, "DJANGO_DEBUG": "1"}
+        # Production settings (DEBUG off: no query logging outside what a bench captures).
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "BENCH_BACKEND": name,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50),
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+        }
         subprocess.run([sys.executable, script, "--child"], env=env, cwd=ROOT, check=True)
 
 

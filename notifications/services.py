@@ -22,7 +22,7 @@ from . import delivery, rules, selectors
 from .models import EmailMode, Kind, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
-SEND_CHUNK = 200
+SEND_CHUNK = 50
 # First key of the two-key advisory locks that order notification ids per recipient.
 ADVISORY_NAMESPACE = 7301
 
@@ -245,19 +245,28 @@ def send_to_groups(events: list[tuple[str, dict]]) -> bool:
     if layer is None or not events:
         return False
 
-    async def send() -> None:
+    async def send() -> int:
         # Concurrently, in chunks: one group per recipient, and a scan or a close can reach
-        # hundreds of recipients at once.
+        # hundreds of recipients at once. A chunk stays below redis-py's default pool size
+        # (100 connections); one failed send does not stop the others.
+        failed = 0
         for start in range(0, len(events), SEND_CHUNK):
             chunk = events[start : start + SEND_CHUNK]
-            await asyncio.gather(*(layer.group_send(group, event) for group, event in chunk))
+            results = await asyncio.gather(
+                *(layer.group_send(group, event) for group, event in chunk),
+                return_exceptions=True,
+            )
+            failed += sum(isinstance(result, Exception) for result in results)
+        return failed
 
     try:
-        async_to_sync(send)()
+        failed = async_to_sync(send)()
     except Exception:
         log.exception("notifications: push through the channel layer failed (%d)", len(events))
         return False
-    return True
+    if failed:
+        log.error("notifications: %d of %d pushes failed", failed, len(events))
+    return not failed
 
 
 def mark_read(

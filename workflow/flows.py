@@ -5,6 +5,7 @@ the `If` node that follows it. Tasks are completed only by `workflow.services.pe
 viewflow's own execute URL sends the user to the case page, where the action forms are.
 """
 
+from django.db import connection
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
@@ -64,6 +65,18 @@ def _mentor_owner(activation):
     return lead.mentor if lead else None
 
 
+def case_lock(flow_class, process_pk):
+    """The process lock, opening the action's transaction.
+
+    PostgreSQL: `SELECT ... FOR UPDATE NOWAIT` on the process row, retried (viewflow's lock).
+    SQLite ignores FOR UPDATE; its IMMEDIATE transactions already take the database's write lock
+    when they begin, so a plain transaction serialises moves there.
+    """
+    if connection.vendor == "sqlite":
+        return lock.no_lock(flow_class, process_pk)
+    return lock.select_for_update_lock(flow_class, process_pk)
+
+
 class CaseTask(flow.View):
     """A human task whose assignment and execution rights come from `workflow.policy`."""
 
@@ -91,7 +104,7 @@ class CaseTask(flow.View):
 
 class InnovationFlow(flow.Flow):
     process_class = InnovationProcess
-    lock_impl = lock.select_for_update_lock
+    lock_impl = case_lock
     process_title = _("Kasus inovasi")
     process_description = _("Usulan, pendampingan, pengemasan, verifikasi dan pelaporan inovasi.")
 

@@ -132,7 +132,8 @@ def perform_action(
         raise Innovation.DoesNotExist
     actor = policy.actor_for(user)
     try:
-        with InnovationFlow.lock(process.pk), transaction.atomic():
+        # The flow lock opens the transaction: everything below commits or rolls back together.
+        with InnovationFlow.lock(process.pk):
             innovation = (
                 Innovation.objects.select_for_update(of=("self",))
                 .select_related("unit")
