@@ -6,48 +6,19 @@ head approves, admin closes: the case ends "Selesai". Screenshots go to /tmp/sho
 """
 
 import os
-from pathlib import Path
 
 import pytest
 
 from mentoring.models import EvidenceItem, Indicator, Innovation, Stage
+from tests.browser.conftest import DESKTOP, PHONE, SHOTS
 from tests.factories import PDF_BYTES, Org
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls here are test set-up.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 NAME = "Layanan Antrean Puskesmas Daring"
 
-pytestmark = [
-    pytest.mark.browser,
-    # CI installs Chromium (.ci/run), so there a missing browser is a failure, not a skip.
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Chromium not installed"
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 class Session:

@@ -18,30 +18,12 @@ from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from tests.browser.conftest import DESKTOP, PHONE, SHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots"))
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 NAME = "Antrean Dukcapil Daring"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"), reason="Chromium not installed"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 SEED = """
 import json
@@ -134,14 +116,6 @@ def server(tmp_path):
             log.close()
         if pg_name:
             _psql("-c", f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
-
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def login(browser, base: str, username: str, viewport: dict):
