@@ -109,9 +109,7 @@ class InnovationFlow(flow.Flow):
     process_description = _("Usulan, pendampingan, pengemasan, verifikasi dan pelaporan inovasi.")
 
     start = (
-        flow.StartHandle(this.start_case)
-        .Annotation(title=_("Usulan dibuat"))
-        .Next(this.proposal)
+        flow.StartHandle(this.start_case).Annotation(title=_("Usulan dibuat")).Next(this.proposal)
     )
 
     proposal = CaseTask(Stage.PROPOSAL).Assign(_opd_owner).Next(this.proposal_gate)
