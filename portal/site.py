@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
+from viewflow.utils import viewprop
 from viewflow.workflow import STATUS, chart
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
@@ -110,11 +111,23 @@ def process_cancel_to_case_page(request, process_pk: int):
     return redirect("portal:innovation-detail", pk=innovation_id)
 
 
+class ScopedTaskListView(flow_views.DashboardTaskListView):
+    """viewflow's list of all tasks, limited to the cases the person may see."""
+
+    @viewprop
+    def queryset(self):
+        visible = InnovationFlow.process_class.objects.filter(
+            innovation__in=selectors.visible_innovations(user=self.request.user).values("pk")
+        ).values("pk")
+        return super().queryset.filter(process__in=visible)
+
+
 class InnovationFlowApp(FlowAppViewset):
     dashboard_view_class = ScopedDashboardView
     process_detail_view_class = ScopedProcessDetailView
     chart_view_class = ScopedChartView
     process_list_view_class = ScopedProcessListView
+    task_list_view_class = ScopedTaskListView
 
     @property
     def process_cancel_view(self):

@@ -136,6 +136,16 @@ class InnovationFlow(flow.Flow):
     close = CaseTask(Stage.CLOSE).Permission("workflow.close_case").Next(this.end)
     end = flow.End()
 
+    def has_view_permission(self, user, obj=None) -> bool:
+        # viewflow's own pages (process, task detail) check this with the process as `obj`:
+        # the model permission alone would open every unit's case to every role.
+        if not super().has_view_permission(user, obj):
+            return False
+        if obj is None:
+            return True
+        innovation = getattr(obj, "innovation", None)
+        return innovation is not None and policy.can_view(policy.actor_for(user), innovation)
+
     def has_manage_permission(self, user, obj=None) -> bool:
         # viewflow's manage actions (cancel, undo, revive) would move a case behind the action
         # service's back; rejecting and withdrawing go through perform_action instead.

@@ -476,3 +476,20 @@ def test_viewflow_manage_actions_cannot_move_a_case(client, org):
     innovation.refresh_from_db()
     process.refresh_from_db()
     assert innovation.stage == "proposal" and process.status == "NEW"
+
+
+def test_viewflow_task_pages_are_scoped(client, org):
+    innovation = new_innovation(org)
+    task = innovation.process.task_set.get(status="ASSIGNED")
+    detail_url = f"/innovation/{innovation.process.pk}/{task.flow_task.name}/{task.pk}/detail/"
+    client.force_login(org.operator)
+    assert client.get(detail_url).status_code == 200
+    listed = client.get("/innovation/tasks/")
+    assert listed.status_code == 200
+    assert f"#{innovation.process.pk}/{task.pk}" in listed.content.decode()
+    stranger = Org()
+    client.force_login(stranger.operator)
+    assert client.get(detail_url).status_code == 403
+    listed = client.get("/innovation/tasks/")
+    assert listed.status_code == 200
+    assert f"#{innovation.process.pk}/{task.pk}" not in listed.content.decode()
