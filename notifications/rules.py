@@ -30,7 +30,7 @@ class People:
     def _members(self) -> list[tuple[int, str]]:
         return list(
             Membership.objects.filter(
-                unit_id=self.innovation.unit_id, user__is_active=True
+                policy.ACTIVE_MEMBER, unit_id=self.innovation.unit_id
             ).values_list("user_id", "position")
         )
 
@@ -38,9 +38,7 @@ class People:
     def _mentors(self) -> list[tuple[int, bool]]:
         return list(
             MentorAssignment.objects.filter(
-                unit_id=self.innovation.unit_id,
-                year=self.innovation.year,
-                mentor__is_active=True,
+                policy.ACTIVE_MENTOR, unit_id=self.innovation.unit_id, year=self.innovation.year
             ).values_list("mentor_id", "is_lead")
         )
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import CharField, F, IntegerField, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
@@ -174,6 +174,15 @@ def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor:
     )
     user._pandu_actor = actor
     return actor
+
+
+# A membership or mentor assignment counts only with its role group (as Actor.works_in and
+# Actor.mentors require): filters for the queries that pick people around a case.
+ACTIVE_MEMBER = Q(user__is_active=True) & (
+    Q(position=Membership.Position.HEAD, user__groups__name=Role.OPD_HEAD)
+    | Q(position=Membership.Position.OPERATOR, user__groups__name=Role.OPD_OPERATOR)
+)
+ACTIVE_MENTOR = Q(mentor__is_active=True, mentor__groups__name=Role.MENTOR)
 
 
 def can_view(actor: Actor, innovation: Innovation) -> bool:

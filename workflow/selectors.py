@@ -9,6 +9,8 @@ from django.db.models import Q
 
 from mentoring.models import Holder, Membership, MentorAssignment, Role
 
+from . import policy
+
 
 class CasePeople:
     """The people around many cases at once: a fixed number of queries for any number.
@@ -24,7 +26,7 @@ class CasePeople:
     def _members(self) -> dict[int, list[tuple[int, str]]]:
         rows = defaultdict(list)
         for unit_id, user_id, position in Membership.objects.filter(
-            unit_id__in={unit for unit, _year in self.cases}, user__is_active=True
+            policy.ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
         ).values_list("unit_id", "user_id", "position"):
             rows[unit_id].append((user_id, position))
         return rows
@@ -33,9 +35,9 @@ class CasePeople:
     def _mentors(self) -> dict[tuple[int, int], set[int]]:
         rows = defaultdict(set)
         for unit_id, year, mentor_id in MentorAssignment.objects.filter(
+            policy.ACTIVE_MENTOR,
             unit_id__in={unit for unit, _year in self.cases},
             year__in={year for _unit, year in self.cases},
-            mentor__is_active=True,
         ).values_list("unit_id", "year", "mentor_id"):
             rows[(unit_id, year)].add(mentor_id)
         return rows

@@ -187,3 +187,18 @@ def test_all_recipients_in_one_insert(org):
         if "mentoring_membership" in q["sql"] or "mentoring_mentorassignment" in q["sql"]
     ]
     assert len(reads) <= 4  # policy.actor_for reads these too, for the actor
+
+
+def test_people_without_their_role_group_are_not_told(org):
+    # The head's membership remains but the opd_head group was taken away: like can_view,
+    # the notification rules no longer count them.
+    org.head.groups.clear()
+    innovation = act(org.operator, new_innovation(org), "submit")
+    assert told(innovation) == {}
+    org.mentor.groups.clear()
+    from django.contrib.auth.models import Group
+
+    org.head.groups.add(Group.objects.get(name="opd_head"))
+    org.head.__dict__.pop("_pandu_actor", None)
+    innovation = act(org.head, innovation, "approve")
+    assert org.mentor.pk not in told(innovation)
