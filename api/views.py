@@ -29,10 +29,12 @@ from mentoring.models import (
     MentorAssignment,
     MentoringSession,
     Role,
+    Stage,
     Unit,
 )
 from workflow import deadlines, policy
 from workflow import services as workflow_services
+from workflow.errors import GuardFailed
 from workflow.models import CaseEvent
 
 from . import serializers as s
@@ -219,6 +221,14 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        # A new case is in the proposal stage: only what may be edited there (the report comes
+        # later, in pelaporan).
+        refused = sorted(set(data) - policy.EDITABLE_BY_STAGE[Stage.PROPOSAL] - {"unit", "year"})
+        if refused:
+            raise GuardFailed(
+                _("Sebagian kolom tidak dapat diisi pada tahap usulan."),
+                fields={name: [_("Kolom ini diisi pada tahap pelaporan.")] for name in refused},
+            )
         actor = policy.actor_for(request.user)
         unit = data.pop("unit", None) or default_unit(actor)
         related = data.pop("related_urusan", None)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,7 +90,12 @@ def innovations_selected_export(request):
     raw = request.POST.getlist("ids")
     if not raw:
         messages.error(request, _("Pilih sedikitnya satu inovasi untuk diunduh."))
-        return redirect(request.POST.get("next") or reverse("portal:innovation-list"))
+        back = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("portal:innovation-list")
+        return redirect(back)
     if not all(value.isdigit() for value in raw):
         return _bad_request(request, _("Pilihan inovasi tidak valid."))
     if fmt not in FORMATS:

@@ -357,3 +357,21 @@ def test_review_may_lower_the_parameter_but_not_raise_it(org, as_user):
     )
     assert response.status_code == 200
     assert (response.data["review"], response.data["verified_parameter"]) == ("valid", 1)
+
+
+@pytest.mark.django_db
+def test_create_refuses_report_fields_at_the_proposal_stage(org, as_user):
+    before = rows()
+    payload = {
+        "name": "Laporan terlalu dini",
+        "bentuk": "pelayanan_publik",
+        "jenis": "digital",
+        "inisiator": "asn",
+        "main_urusan": "kesehatan",
+        "report_results": "Sudah selesai",
+        "report_beneficiaries": 10,
+    }
+    response = as_user(org.operator).post(f"{API}/innovations/", payload, format="json")
+    assert response.status_code == 400
+    assert {"report_results", "report_beneficiaries"} <= set(response.data["errors"])
+    assert rows() == before

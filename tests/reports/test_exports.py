@@ -143,6 +143,8 @@ def test_selected_rows_export(client, data):
     # Nothing chosen: back to the list with a message; junk ids: a clear 400.
     response = client.post(url, {"format": "csv", "next": "/innovations/?year=2026"})
     assert response.status_code == 302 and response["Location"] == "/innovations/?year=2026"
+    response = client.post(url, {"format": "csv", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == reverse("portal:innovation-list")
     assert client.post(url, {"ids": ["x"], "format": "csv"}).status_code == 400
     assert client.post(url, {"ids": chosen, "format": "doc"}).status_code == 400
     # Someone else's rows are never exported, even when asked for by id.
