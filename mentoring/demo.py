@@ -660,12 +660,26 @@ def rancang_bangun(idea: Idea, values: dict[str, str], rng: random.Random) -> st
     return text
 
 
+def last_office_moment(now: datetime) -> datetime:
+    """The latest weekday office-hours moment (WITA) before `now`: the demo's history never
+    shows work on a Sunday morning just because it was seeded then."""
+    local = timezone.localtime(now) - timedelta(minutes=1)
+    while local.weekday() >= 5 or not WORK_START_HOUR <= local.hour < WORK_END_HOUR:
+        if local.weekday() < 5 and local.hour >= WORK_END_HOUR:
+            local = local.replace(hour=WORK_END_HOUR - 1, minute=59, second=0)
+        else:
+            previous = local - timedelta(days=1)
+            local = previous.replace(hour=WORK_END_HOUR - 1, minute=59, second=0)
+    return local
+
+
 class _Seeder:
     def __init__(self, *, innovations: int, password: str, seed: int, now: datetime) -> None:
         self.total = innovations
         self.password = password
         self.rng = random.Random(seed)
         self.now = now
+        self.latest = last_office_moment(now)
         self.names = _Names(self.rng)
         self.people: dict[str, _UnitPeople] = {}
         self.summary = Summary()
@@ -1158,7 +1172,7 @@ class _CaseDriver:
         """Earliest start and latest end of this case's timeline."""
         tz = timezone.get_current_timezone()
         start = datetime(self.year, 1, 6, 8, tzinfo=tz)
-        end = min(datetime(self.year, 12, 19, 16, tzinfo=tz), self.s.now - timedelta(hours=2))
+        end = min(datetime(self.year, 12, 19, 16, tzinfo=tz), self.s.latest - timedelta(hours=2))
         return start, end
 
     def _times(self) -> list[datetime]:
@@ -1180,7 +1194,7 @@ class _CaseDriver:
             at = self._office_hours(at)
             if previous and at <= previous:
                 at = previous + timedelta(minutes=self.rng.randint(5, 50))
-            times.append(min(at, self.s.now - timedelta(minutes=1)))
+            times.append(min(at, self.s.latest))
             previous = at
         return times
 
