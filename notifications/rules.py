@@ -7,12 +7,10 @@ and the verifier/admin groups when the case goes to them).
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.auth import get_user_model
-from django.db.models import Q
-
-from mentoring.models import Holder, Innovation, Membership, MentorAssignment, Role, Stage
+from mentoring.models import Innovation, Stage
 from workflow import policy
 from workflow.models import CaseEvent
+from workflow.selectors import CasePeople
 
 from .models import Kind
 
@@ -22,64 +20,33 @@ CANCEL_KINDS = {"reject": Kind.REJECTED, "withdraw": Kind.WITHDRAWN}
 
 @dataclass
 class People:
-    """The people around one case, read lazily and once."""
+    """The people around one case (workflow's CasePeople for a single case), read once."""
 
     innovation: Innovation
 
     @cached_property
-    def _members(self) -> list[tuple[int, str]]:
-        return list(
-            Membership.objects.filter(
-                policy.ACTIVE_MEMBER, unit_id=self.innovation.unit_id
-            ).values_list("user_id", "position")
-        )
-
-    @cached_property
-    def _mentors(self) -> list[tuple[int, bool]]:
-        return list(
-            MentorAssignment.objects.filter(
-                policy.ACTIVE_MENTOR, unit_id=self.innovation.unit_id, year=self.innovation.year
-            ).values_list("mentor_id", "is_lead")
-        )
+    def _case(self) -> CasePeople:
+        return CasePeople([(self.innovation.unit_id, self.innovation.year)])
 
     @property
     def heads(self) -> set[int]:
-        return {uid for uid, pos in self._members if pos == Membership.Position.HEAD}
+        return self._case.heads(self.innovation.unit_id)
 
     @property
     def operators(self) -> set[int]:
-        return {uid for uid, pos in self._members if pos == Membership.Position.OPERATOR}
+        return self._case.operators(self.innovation.unit_id)
 
     @property
     def mentors(self) -> set[int]:
-        return {uid for uid, _lead in self._mentors}
+        return self._case.mentors(self.innovation.unit_id, self.innovation.year)
 
     @property
     def lead_mentors(self) -> set[int]:
-        return {uid for uid, lead in self._mentors if lead}
-
-    def group(self, role: str) -> set[int]:
-        scope = Q(groups__name=role)
-        if role == Role.ADMIN:
-            scope |= Q(is_superuser=True)  # the policy treats superusers as admins
-        return set(
-            get_user_model().objects.filter(scope, is_active=True).values_list("pk", flat=True)
-        )
+        return self._case.lead_mentors(self.innovation.unit_id, self.innovation.year)
 
     def holders(self, holder: str) -> set[int]:
         """Everyone who may take the stage's action once the case waits for `holder`."""
-        if holder == Holder.OPD:
-            return self.heads | self.operators
-        if holder == Holder.HEAD:
-            return self.heads
-        if holder == Holder.MENTOR:
-            return self.mentors
-        if holder == Holder.VERIFIER:
-            # A verifier who mentors the case may not verify it (policy.may_hold).
-            return self.group(Role.VERIFIER) - self.mentors
-        if holder == Holder.ADMIN:
-            return self.group(Role.ADMIN)
-        return set()
+        return self._case.holders(holder, self.innovation.unit_id, self.innovation.year)
 
 
 @dataclass

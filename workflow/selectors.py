@@ -32,14 +32,15 @@ class CasePeople:
         return rows
 
     @cached_property
-    def _mentors(self) -> dict[tuple[int, int], set[int]]:
-        rows = defaultdict(set)
-        for unit_id, year, mentor_id in MentorAssignment.objects.filter(
+    def _mentors(self) -> dict[tuple[int, int], dict[int, bool]]:
+        """(unit, year) -> {mentor id: is lead}."""
+        rows = defaultdict(dict)
+        for unit_id, year, mentor_id, is_lead in MentorAssignment.objects.filter(
             policy.ACTIVE_MENTOR,
             unit_id__in={unit for unit, _year in self.cases},
             year__in={year for _unit, year in self.cases},
-        ).values_list("unit_id", "year", "mentor_id"):
-            rows[(unit_id, year)].add(mentor_id)
+        ).values_list("unit_id", "year", "mentor_id", "is_lead"):
+            rows[(unit_id, year)][mentor_id] = is_lead
         return rows
 
     @cached_property
@@ -55,6 +56,9 @@ class CasePeople:
     def mentors(self, unit_id: int, year: int) -> set[int]:
         """The lead mentor and the co-mentors of the unit for the year."""
         return set(self._mentors[(unit_id, year)])
+
+    def lead_mentors(self, unit_id: int, year: int) -> set[int]:
+        return {uid for uid, lead in self._mentors[(unit_id, year)].items() if lead}
 
     def group(self, role: str) -> set[int]:
         if role not in self._groups:
