@@ -29,6 +29,7 @@ from workflow.models import DEFAULT_SLA_DAYS, CaseEvent, InnovationProcess, Stag
 
 from . import services as mentoring_services
 from .models import (
+    OPEN_STAGES,
     Attachment,
     EvidenceItem,
     FollowUp,
@@ -511,18 +512,7 @@ STAGE_WEIGHTS: dict[tuple[int, str], int] = {
     (2026, Stage.WITHDRAWN): 3,
 }
 # The happy path, in order: a case aiming at stage S walks these until it stands in S.
-PATH = [
-    Stage.PROPOSAL,
-    Stage.PROPOSAL_GATE,
-    Stage.MENTORING,
-    Stage.PACKAGING,
-    Stage.PACKAGING_GATE,
-    Stage.VERIFICATION,
-    Stage.REPORTING,
-    Stage.REPORT_GATE,
-    Stage.CLOSE,
-    Stage.DONE,
-]
+PATH = [*OPEN_STAGES, Stage.DONE]
 WORK_START_HOUR, WORK_END_HOUR = 8, 16
 
 

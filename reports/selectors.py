@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mentoring import selectors as mentoring_selectors
 from mentoring.models import (
+    OPEN_STAGES,
     Bentuk,
     Holder,
     Inisiator,
@@ -32,16 +33,7 @@ from scoring import selectors as scoring
 from workflow import policy
 
 # Compliance columns (stage the case stands in now).
-PAST_PROPOSAL_STAGES = (
-    Stage.MENTORING,
-    Stage.PACKAGING,
-    Stage.PACKAGING_GATE,
-    Stage.VERIFICATION,
-    Stage.REPORTING,
-    Stage.REPORT_GATE,
-    Stage.CLOSE,
-    Stage.DONE,
-)
+PAST_PROPOSAL_STAGES = (*OPEN_STAGES[OPEN_STAGES.index(Stage.MENTORING) :], Stage.DONE)
 VERIFIED_STAGES = tuple(scoring.VERIFIED_STAGES)
 CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
 PIPELINE_STAGES = [value for value, _label in Stage.choices]
