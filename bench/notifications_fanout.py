@@ -3,15 +3,18 @@ processes with the Redis channel layer, on PostgreSQL. Prints figures; not a tes
 
 Every client is an operator of one unit: each time the head returns the case to the OPD
 (after the bench operator's `submit`), all N of them are notified. Measured per recipient:
-commit -> receipt latency (p50, p99),
-messages lost, and the daphne processes' RSS per open socket; plus the floor, a bare Redis
-PUBLISH -> SUBSCRIBE round trip. Both channels_redis layers are compared.
+commit -> receipt latency (p50, p99), messages lost, and the daphne processes' RSS per open
+socket; plus the floor, a bare Redis PUBLISH -> SUBSCRIBE round trip. Both channels_redis layers
+are compared. The clients run in a process of their own, as a bare WebSocket client that stamps
+each frame when its bytes arrive and decodes the JSON after the run (the instrument should not
+be what is measured); the actions run in this process.
 
-    .venv/bin/python bench/notifications_fanout.py           # N = 200 and 1000, ~5 min
+    .venv/bin/python bench/notifications_fanout.py           # N = 200 and 1000, ~3 min
     BENCH_SIZES=200 BENCH_ACTIONS=3 .venv/bin/python bench/notifications_fanout.py
 """
 
 import asyncio
+import base64
 import json
 import os
 import resource
@@ -27,7 +30,7 @@ BENCH = Path(__file__).resolve().parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/pandu_bench_fanout")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "200,1000").split(",")]
-ACTIONS = int(os.environ.get("BENCH_ACTIONS", "4"))
+ACTIONS = int(os.environ.get("BENCH_ACTIONS", "8"))
 LAYERS = {
     "RedisChannelLayer": "channels_redis.core.RedisChannelLayer",
     "RedisPubSubChannelLayer": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -104,6 +107,11 @@ def make_people(n: int):
             [Membership(unit=unit, user=u, position="operator") for u in users]
         )
         Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
+        # Recipients are members holding the role (a membership alone notifies nobody).
+        role = Group.objects.get(name="opd_operator")
+        User.groups.through.objects.bulk_create(
+            [User.groups.through(user_id=u.pk, group_id=role.pk) for u in users]
+        )
     clients = list(
         Token.objects.filter(user__username__startswith="bench-client-")
         .order_by("user__username")
@@ -180,78 +188,137 @@ def start_daphnes(count: int, env: dict) -> list[tuple[subprocess.Popen, int]]:
     return procs
 
 
-async def run_config(n: int, procs: int, env: dict, people) -> dict:
-    import websockets
+class Client(asyncio.Protocol):
+    """A bare WebSocket client: the instrument, so it does as little as it can while
+    measuring. It stamps every text frame with the time its last bytes arrived, answers
+    pings, and decodes the JSON only after the run."""
 
+    def __init__(self, port: int, key: str, on_ready) -> None:
+        self.request = (
+            f"GET /ws/notifications/?since=999999999 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+            f"Authorization: Bearer {key}\r\n\r\n"
+        ).encode()
+        self.on_ready = on_ready
+        self.buffer = b""
+        self.upgraded = False
+        self.frames: list[tuple[float, bytes]] = []
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        buf = self.buffer + data
+        if not self.upgraded:
+            head, sep, buf = buf.partition(b"\r\n\r\n")
+            if not sep:
+                self.buffer = head
+                return
+            if not head.startswith(b"HTTP/1.1 101"):
+                raise RuntimeError(head.decode(errors="replace"))
+            self.upgraded = True
+        while len(buf) >= 2:
+            size, at = buf[1] & 0x7F, 2
+            if size == 126:
+                size, at = int.from_bytes(buf[2:4], "big"), 4
+            elif size == 127:
+                size, at = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < at + size:
+                break
+            opcode, payload, buf = buf[0] & 0x0F, buf[at : at + size], buf[at + size :]
+            if opcode == 0x1:
+                if not self.frames:
+                    self.on_ready()  # the unread count that ends every connect
+                self.frames.append((now, payload))
+            elif opcode == 0x9 and size < 126:  # pong, masked with a zero key
+                self.transport.write(bytes([0x8A, 0x80 | size]) + b"\0\0\0\0" + payload)
+        self.buffer = buf
+
+
+async def clients_main(spec: dict) -> None:
+    """A client process: open the sockets, say READY, record receipt times until STOP."""
+    loop = asyncio.get_running_loop()
+    clients = spec["clients"]
+    ready = 0
+    all_ready = asyncio.Event()
+
+    def on_ready() -> None:
+        nonlocal ready
+        ready += 1
+        if ready == len(clients):
+            all_ready.set()
+
+    protocols = []
+    for i, (_uid, key) in enumerate(clients):
+        port = spec["ports"][i % len(spec["ports"])]
+        _t, protocol = await loop.create_connection(
+            lambda port=port, key=key: Client(port, key, on_ready), "127.0.0.1", port
+        )
+        protocols.append(protocol)
+        if i % 50 == 49:
+            # Batches of 50 handshakes: each costs a token lookup and a count query, and a
+            # herd of 1,000 at once outlasts daphne's handshake timeout on 2 cores.
+            while ready < i - 10:
+                await asyncio.sleep(0.02)
+    await asyncio.wait_for(all_ready.wait(), timeout=180)
+    print("READY", flush=True)
+    await loop.run_in_executor(None, sys.stdin.readline)
+    received: dict[str, dict[int, float]] = {}
+    for (uid, _key), protocol in zip(clients, protocols, strict=True):
+        protocol.transport.close()
+        mine = received.setdefault(str(uid), {})
+        for at, payload in protocol.frames:
+            msg = json.loads(payload)
+            if msg.get("type") == "notification":
+                mine.setdefault(msg["id"], at)
+    print(json.dumps(received), flush=True)
+
+
+def run_config(n: int, procs: int, env: dict, people) -> dict:
     unit, operator, returner, heads = people  # the clients are called heads below
     heads = heads[:n]
     servers = start_daphnes(procs, env)
     time.sleep(1.0)
     base_rss = sum(rss_kb(p.pid) for p, _ in servers)
-    received: dict[int, dict[int, float]] = {uid: {} for uid, _ in heads}
-    ready = 0
-    all_ready = asyncio.Event()
-
-    async def client(index: int, user_id: int, key: str, stop: asyncio.Event) -> None:
-        nonlocal ready
-        port = servers[index % procs][1]
-        async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/notifications/?since=999999999",
-            additional_headers={"Authorization": f"Bearer {key}"},
-            open_timeout=60,
-            max_queue=None,
-        ) as ws:
-            first = json.loads(await ws.recv())
-            assert first["type"] == "unread", first
-            ready += 1
-            if ready == len(heads):
-                all_ready.set()
-            mine = received[user_id]
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), timeout=0.5)
-                except TimeoutError:
-                    continue
-                now = time.time()
-                msg = json.loads(raw)
-                if msg.get("type") == "notification":
-                    mine.setdefault(msg["id"], now)
-
-    stop = asyncio.Event()
     started = time.monotonic()
-    tasks = []
-    for i, (uid, key) in enumerate(heads):
-        tasks.append(asyncio.create_task(client(i, uid, key, stop)))
-        if i % 50 == 49:
-            # Batches of 50 handshakes: each costs a token lookup and a replay query, and
-            # a herd of 1,000 at once outlasts daphne's handshake timeout on 2 cores.
-            while ready < i - 10 and time.monotonic() - started < 120:
-                await asyncio.sleep(0.02)
-    await asyncio.wait_for(all_ready.wait(), timeout=180)
+    # The clients run in a process of their own, as on real devices (not on this one's loop).
+    spec = {"ports": [port for _, port in servers], "clients": heads}
+    clients = subprocess.Popen(
+        [sys.executable, __file__, "--clients"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    clients.stdin.write(json.dumps(spec) + "\n")
+    clients.stdin.flush()
+    line = clients.stdout.readline()
+    if line.strip() != "READY":
+        raise RuntimeError(f"clients did not connect: {line!r}")
     connect_s = time.monotonic() - started
-    await asyncio.sleep(1.0)
+    time.sleep(1.0)
     open_rss = sum(rss_kb(p.pid) for p, _ in servers)
 
     from notifications.models import Notification
 
-    commits: list[tuple[float, set[int]]] = []
-    innovation = await asyncio.to_thread(new_case, unit, operator)
+    commits: list[tuple[float, dict[int, int]]] = []
+    innovation = new_case(unit, operator)
     for _i in range(ACTIONS):
-        await asyncio.to_thread(act_timed, operator, innovation, "submit")  # only the head
-        before = await asyncio.to_thread(
-            lambda: Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        )
-        t_commit = await asyncio.to_thread(act_timed, returner, innovation, "return")
-        ids = await asyncio.to_thread(
-            lambda b=before: dict(
-                Notification.objects.filter(pk__gt=b).values_list("recipient_id", "pk")
-            )
-        )
+        act_timed(operator, innovation, "submit")  # only the head
+        before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        t_commit = act_timed(returner, innovation, "return")
+        ids = dict(Notification.objects.filter(pk__gt=before).values_list("recipient_id", "pk"))
         commits.append((t_commit, ids))
-        await asyncio.sleep(1.5 if n <= 200 else 3.0)  # let the fan-out drain
-    await asyncio.sleep(2.0)
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)
+        time.sleep(1.5)  # let the fan-out drain
+    clients.stdin.write("STOP\n")
+    clients.stdin.flush()
+    received = {
+        int(k): {int(i): t for i, t in v.items()}
+        for k, v in json.loads(clients.stdout.readline()).items()
+    }
+    clients.wait(timeout=60)
     for proc, _ in servers:
         proc.terminate()
     for proc, _ in servers:
@@ -264,7 +331,7 @@ async def run_config(n: int, procs: int, env: dict, people) -> dict:
             if note_id is None:
                 continue
             expected += 1
-            at = received[uid].get(note_id)
+            at = received.get(uid, {}).get(note_id)
             if at is None:
                 lost += 1
             else:
@@ -315,7 +382,7 @@ def child(layer_name: str) -> None:
     for n in SIZES:
         for procs in (1, 2):
             subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], capture_output=True)
-            results.append(asyncio.run(run_config(n, procs, env, people)))
+            results.append(run_config(n, procs, env, people))
             r = results[-1]
             print(
                 f"{layer_name:24} N={r['n']:5} daphne×{r['procs']}  "
@@ -346,7 +413,7 @@ def main() -> None:
     )
     print(
         f"fan-out benchmark: PostgreSQL, Redis {REDIS_URL}, {ACTIONS} actions per run, "
-        f"{os.cpu_count()} CPUs; clients and actions in this process",
+        f"{os.cpu_count()} CPUs; the clients in a process of their own",
         flush=True,
     )
     summary = {}
@@ -370,7 +437,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+    if len(sys.argv) > 1 and sys.argv[1] == "--clients":
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+        asyncio.run(clients_main(json.loads(sys.stdin.readline())))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
         child(sys.argv[2])

@@ -1,11 +1,11 @@
 """The notifications socket: replay from the database after `since`, then live pushes.
 
-Order on connect: join the user's group first, then read the backlog, so that a row committed
-in between arrives at least once (live and/or replayed); ids already sent are dropped.
+Order on connect: register with the process hub first, then read the backlog, so that a row
+committed in between arrives at least once; live pushes wait until the replay is out (ids stay
+in order on the wire) and ids already sent are dropped.
 """
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections import deque
@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import selectors, services
+from . import hub, selectors, services
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,17 @@ def _read_ids(message: dict) -> list[int] | None:
 
 
 class NotificationConsumer(AsyncWebsocketConsumer):
+    # No channel of its own (no per-socket Redis subscription): live pushes arrive through
+    # the process hub, which calls push_notification / push_unread.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         self.user_id = None
         self.heartbeat = None
         self.last_unread = None
+        self.unread_frames = 0
+        self.hub = None
+        self.held: list[tuple] | None = []  # live pushes held back until the replay is out
         user = self.scope.get("user")
         # Accept, then close: a refusal before accept reaches browsers as a bare HTTP 403,
         # while 4401 tells a client to log in again instead of retrying.
@@ -64,31 +71,32 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_id = user.pk
-        self.group = services.group_name(user.pk)
         self.sent: set[int] = set()
         self.sent_order: deque[int] = deque()
-        live = True
         try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            self.hub = hub.current()
+            await self.hub.join(user.pk, self)
         except Exception:
             # Redis down: still serve the backlog, then ask the client to come back later.
-            log.exception("notifications: group_add failed for user %s", user.pk)
-            live = False
+            log.exception("notifications: could not subscribe for user %s", user.pk)
+            self.hub = None
         since = _since(self.scope)
         if since is not None:
             await self.replay(since)
         await self.send_unread(await self.count_unread())
-        if not live:
+        if self.hub is None:
             await self.close(code=1013)  # try again later
             return
+        held, self.held = self.held, None
+        for push in held:
+            await push[0](*push[1:])
         self.heartbeat = asyncio.create_task(self.ping_forever())
 
     async def disconnect(self, code) -> None:
         if self.heartbeat is not None:
             self.heartbeat.cancel()
-        if self.user_id is not None:
-            with contextlib.suppress(Exception):
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.hub is not None:
+            self.hub.leave(self.user_id, self)
 
     # --- server -> client ---------------------------------------------------------------------
 
@@ -125,22 +133,23 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(interval)
             await self.send_json({"type": "ping"})
 
-    async def notification_push(self, event: dict) -> None:
-        """A live notification from services.push_on_commit (group `user.<id>`)."""
-        message = event["notification"]
-        if not self.remember(message["id"]):
-            return
-        await self.send_json(message)
-        if event.get("unread") is not None:
-            await self.send_unread(event["unread"])
+    async def push_notification(self, notification_id: int, text: str) -> None:
+        """A live notification from the hub (already JSON, as services.as_message made it)."""
+        if self.held is not None:
+            self.held.append((self.push_notification, notification_id, text))
+        elif self.remember(notification_id):
+            await self.send(text_data=text)
 
-    async def unread_push(self, event: dict) -> None:
-        # The socket that marked read has already told its client this count.
-        if event["count"] != self.last_unread:
-            await self.send_unread(event["count"])
+    async def push_unread(self, count: int) -> None:
+        if self.held is not None:
+            self.held.append((self.push_unread, count))
+        elif count != self.last_unread:
+            # The socket that marked read has already told its client this count.
+            await self.send_unread(count)
 
     async def send_unread(self, count: int) -> None:
         self.last_unread = count
+        self.unread_frames += 1
         await self.send_json({"type": "unread", "count": count})
 
     # --- client -> server ---------------------------------------------------------------------
@@ -162,6 +171,7 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "pong"})
 
     async def mark_read(self, message: dict) -> None:
+        before = self.unread_frames
         if message.get("all") is True:
             await database_sync_to_async(services.mark_read)(user=self.scope["user"], all=True)
         else:
@@ -169,5 +179,8 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             if ids is None:
                 return
             await database_sync_to_async(services.mark_read)(user=self.scope["user"], ids=ids)
-        # This socket learns the new count at once; the user's other sockets via the group.
-        await self.send_unread(await self.count_unread())
+        # Every read frame is answered with the count once: directly, unless the hub's push
+        # (which tells the user's other sockets) already reached this one with the same count.
+        count = await self.count_unread()
+        if count != self.last_unread or self.unread_frames == before:
+            await self.send_unread(count)

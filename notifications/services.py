@@ -1,11 +1,9 @@
 """Writes: notifications from case events, pushes after commit, marking read, preferences."""
 
-import asyncio
+import json
 import logging
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
@@ -18,17 +16,12 @@ from mentoring.models import Innovation, Stage
 from workflow.errors import GuardFailed
 from workflow.models import CaseEvent
 
-from . import delivery, rules, selectors
+from . import delivery, hub, rules, selectors
 from .models import EmailMode, Kind, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
-SEND_CHUNK = 50
 # First key of the two-key advisory locks that order notification ids per recipient.
 ADVISORY_NAMESPACE = 7301
-
-
-def group_name(user_id: int) -> str:
-    return f"user.{user_id}"
 
 
 def as_message(notification: Notification) -> dict:
@@ -220,53 +213,21 @@ def push_on_commit(notifications: list[Notification]) -> None:
 
 
 def _push_notifications(batch: list[tuple[int, dict]]) -> None:
+    pushed = hub.publish(
+        notifications=[
+            (user_id, message["id"], json.dumps(message, ensure_ascii=False))
+            for user_id, message in batch
+        ]
+    )
+    if not pushed:
+        return  # the layer is down: the client learns everything on its next connect
+    # The badge counts follow: counting first would hold every notification back.
     try:
         counts = selectors.unread_counts(user_ids={user_id for user_id, _m in batch})
     except Exception:
-        log.exception("notifications: could not count unread rows before pushing")
-        counts = {}
-    events = [
-        (
-            group_name(user_id),
-            {"type": "notification.push", "notification": message, "unread": counts.get(user_id)},
-        )
-        for user_id, message in batch
-    ]
-    send_to_groups(events)
-
-
-def send_to_groups(events: list[tuple[str, dict]]) -> bool:
-    """group_send each (group, event) through the channel layer; never raises.
-
-    Called after commit from sync code (views, services, tasks): a broken channel layer is
-    logged and the caller carries on, because the database already holds the truth.
-    """
-    layer = get_channel_layer()
-    if layer is None or not events:
-        return False
-
-    async def send() -> int:
-        # Concurrently, in chunks: one group per recipient, and a scan or a close can reach
-        # hundreds of recipients at once. A chunk stays below redis-py's default pool size
-        # (100 connections); one failed send does not stop the others.
-        failed = 0
-        for start in range(0, len(events), SEND_CHUNK):
-            chunk = events[start : start + SEND_CHUNK]
-            results = await asyncio.gather(
-                *(layer.group_send(group, event) for group, event in chunk),
-                return_exceptions=True,
-            )
-            failed += sum(isinstance(result, Exception) for result in results)
-        return failed
-
-    try:
-        failed = async_to_sync(send)()
-    except Exception:
-        log.exception("notifications: push through the channel layer failed (%d)", len(events))
-        return False
-    if failed:
-        log.error("notifications: %d of %d pushes failed", failed, len(events))
-    return not failed
+        log.exception("notifications: could not count unread rows after pushing")
+        return
+    hub.publish(unread=list(counts.items()))
 
 
 def mark_read(
@@ -292,8 +253,7 @@ def mark_read(
 
 
 def push_unread(*, user_id: int) -> None:
-    count = selectors.unread_count(user_id=user_id)
-    send_to_groups([(group_name(user_id), {"type": "unread.push", "count": count})])
+    hub.publish(unread=[(user_id, selectors.unread_count(user_id=user_id))])
 
 
 def set_preferences(*, user: AbstractBaseUser, changes: dict[str, str]) -> None:

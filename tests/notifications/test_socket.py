@@ -422,3 +422,64 @@ def test_the_tests_run_on_the_configured_layer(channel_layer):
     # CI sets REDIS_URL: then these tests must go through channels_redis, not memory.
     expected = "RedisPubSubChannelLayer" if os.environ.get("REDIS_URL") else "InMemoryChannelLayer"
     assert type(channel_layer).__name__ == expected
+
+
+def test_a_live_push_during_the_replay_waits_for_it_and_comes_once(monkeypatch):
+    from notifications import consumers
+
+    org = Org()
+    backlog = make_note(org.head, 2)
+    original = consumers.NotificationConsumer.replay
+    committed = []
+
+    async def replay_after_a_push(self, since):
+        # A notification commits and is pushed after the socket registered, before the
+        # backlog is read: the replay has it too.
+        fresh = await database_sync_to_async(make_note)(org.head)
+        committed.extend(fresh)
+        await database_sync_to_async(services.push_on_commit)(fresh)
+        await asyncio.sleep(0.3)  # the hub has delivered (and the socket held) the push
+        await original(self, since)
+
+    monkeypatch.setattr(consumers.NotificationConsumer, "replay", replay_after_a_push)
+    head_token = token_headers(org.head)
+
+    async def scenario():
+        comm = socket(head_token, since=0)
+        await connect(comm)
+        notes, unread = await receive_until_unread(comm)
+        # In id order, the live copy dropped: [backlog..., fresh], never fresh first.
+        assert [n["id"] for n in notes] == [n.pk for n in [*backlog, *committed]]
+        assert unread == 3
+        assert await comm.receive_nothing(timeout=0.3)
+        await comm.disconnect()
+
+    run(scenario)
+
+
+def test_a_push_to_many_people_crosses_the_channel_layer_once(channel_layer, monkeypatch):
+    people = [make_user() for _ in range(30)]
+    notes = [make_note(person)[0] for person in people]
+    sent = []
+    original = channel_layer.group_send
+
+    async def counting(group, message):
+        sent.append((group, message))
+        await original(group, message)
+
+    monkeypatch.setattr(channel_layer, "group_send", counting)
+    headers = token_headers(people[7])
+
+    async def scenario():
+        comm = socket(headers)
+        await connect(comm)
+        assert await receive(comm) == {"type": "unread", "count": 1}
+        await database_sync_to_async(services.push_on_commit)(notes)
+        assert (await receive(comm))["id"] == notes[7].pk
+        # The count (1: the row existed before the connect) is unchanged, so not repeated.
+        assert await comm.receive_nothing(timeout=0.3)
+        await comm.disconnect()
+
+    run(scenario)
+    # One message with the 30 notifications, one with the 30 badge counts.
+    assert [len(m.get("notifications", m.get("unread"))) for _g, m in sent] == [30, 30]

@@ -1,0 +1,155 @@
+"""Live pushes: one channel-layer message per batch, handed to this process's sockets directly.
+
+Why not a group per user: a push to N people then costs N Redis publishes, and in every server
+process N consumer dispatches, each of which closes stale database connections on a worker
+thread first (channels does so for every message). Instead each server process keeps one
+subscription (group `notifications.fanout`) and a map user id -> open sockets; a batch of any
+size crosses Redis once per process, and each recipient's socket is written to in place.
+
+The wire format lives here on both ends: `publish` (sync, after commit) and `Hub` (in the ASGI
+server's event loop).
+"""
+
+import asyncio
+import logging
+import weakref
+from typing import Protocol
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+log = logging.getLogger(__name__)
+
+FANOUT_GROUP = "notifications.fanout"
+MESSAGE_TYPE = "notifications.fanout"
+# Notifications per channel-layer message: a 1,000-recipient batch is two ~170 KB messages.
+BATCH = 500
+# Layers with group expiry (in-memory, channels_redis core) forget members after a day.
+REJOIN_SECONDS = 3600
+WRITE_EVERY = 100
+
+
+class Socket(Protocol):
+    async def push_notification(self, notification_id: int, text: str) -> None: ...
+
+    async def push_unread(self, count: int) -> None: ...
+
+
+def publish(
+    *,
+    notifications: list[tuple[int, int, str]] = (),
+    unread: list[tuple[int, int]] = (),
+) -> bool:
+    """Send (user id, notification id, JSON text) and (user id, unread count) to every server
+    process. Never raises: called after commit, when the database already holds the truth."""
+    layer = get_channel_layer()
+    if layer is None or not (notifications or unread):
+        return False
+    messages = [
+        {"type": MESSAGE_TYPE, "notifications": [list(n) for n in notifications[i : i + BATCH]]}
+        for i in range(0, len(notifications), BATCH)
+    ]
+    if unread:
+        # Counts go last: every recipient's notification frame before anyone's count frame.
+        messages.append({"type": MESSAGE_TYPE, "unread": [list(u) for u in unread]})
+
+    async def send() -> None:
+        for message in messages:
+            await layer.group_send(FANOUT_GROUP, message)
+
+    try:
+        async_to_sync(send)()
+    except Exception:
+        log.exception("notifications: push through the channel layer failed")
+        return False
+    return True
+
+
+class Hub:
+    """This event loop's subscription and its open sockets by user id."""
+
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        self.sockets: dict[int, set[Socket]] = {}
+        self.channel: str | None = None
+        self._subscribing: asyncio.Future | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    async def join(self, user_id: int, socket: Socket) -> None:
+        """Register the socket once this process is subscribed; raises if the layer is down."""
+        if self._subscribing is None or (
+            self._subscribing.done() and self._subscribing.exception() is not None
+        ):
+            self._subscribing = asyncio.ensure_future(self._subscribe())
+        await asyncio.shield(self._subscribing)
+        self.sockets.setdefault(user_id, set()).add(socket)
+
+    def leave(self, user_id: int, socket: Socket) -> None:
+        sockets = self.sockets.get(user_id)
+        if sockets is not None:
+            sockets.discard(socket)
+            if not sockets:
+                del self.sockets[user_id]
+
+    async def _subscribe(self) -> None:
+        if self.channel is None:
+            self.channel = await self.layer.new_channel("notifications-hub.")
+        await self.layer.group_add(FANOUT_GROUP, self.channel)
+        if not self._tasks:
+            self._tasks = [
+                asyncio.create_task(self._receive_forever()),
+                asyncio.create_task(self._rejoin_forever()),
+            ]
+
+    async def _receive_forever(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notifications: hub receive failed; retrying")
+                await asyncio.sleep(1)
+                continue
+            await self.deliver(message)
+
+    async def _rejoin_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REJOIN_SECONDS)
+            try:
+                await self.layer.group_add(FANOUT_GROUP, self.channel)
+            except Exception:
+                log.exception("notifications: hub could not renew its group membership")
+
+    async def deliver(self, message: dict) -> None:
+        pushes = [
+            (socket.push_notification, user_id, (notification_id, text))
+            for user_id, notification_id, text in message.get("notifications", ())
+            for socket in tuple(self.sockets.get(user_id, ()))
+        ] + [
+            (socket.push_unread, user_id, (count,))
+            for user_id, count in message.get("unread", ())
+            for socket in tuple(self.sockets.get(user_id, ()))
+        ]
+        for done, (push, user_id, args) in enumerate(pushes, 1):
+            try:
+                await push(*args)
+            except Exception:
+                log.exception("notifications: push to a socket of user %s failed", user_id)
+            if done % WRITE_EVERY == 0:
+                # Writes are buffered until the loop turns: let the first sockets' frames
+                # leave while the rest are being prepared.
+                await asyncio.sleep(0)
+
+
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
+
+
+def current() -> Hub:
+    """The hub of the running event loop (one per server process; tests get one per loop)."""
+    loop = asyncio.get_running_loop()
+    layer = get_channel_layer()
+    hub = _hubs.get(loop)
+    if hub is None or hub.layer is not layer:
+        hub = _hubs[loop] = Hub(layer)
+    return hub
