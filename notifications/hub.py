@@ -12,10 +12,10 @@ server's event loop).
 
 import asyncio
 import logging
+import threading
 import weakref
 from typing import Protocol
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 log = logging.getLogger(__name__)
@@ -39,12 +39,14 @@ def publish(
     *,
     notifications: list[tuple[int, int, str]] = (),
     unread: list[tuple[int, int]] = (),
-) -> bool:
+) -> None:
     """Send (user id, notification id, JSON text) and (user id, unread count) to every server
-    process. Never raises: called after commit, when the database already holds the truth."""
+    process, without waiting: called after commit, when the database already holds the truth,
+    so a slow or stopped Redis delays or drops a push (the client replays it) but never the
+    request. Pushes from one process leave in the order they were published."""
     layer = get_channel_layer()
     if layer is None or not (notifications or unread):
-        return False
+        return
     messages = [
         {"type": MESSAGE_TYPE, "notifications": [list(n) for n in notifications[i : i + BATCH]]}
         for i in range(0, len(notifications), BATCH)
@@ -52,17 +54,45 @@ def publish(
     if unread:
         # Counts go last: every recipient's notification frame before anyone's count frame.
         messages.append({"type": MESSAGE_TYPE, "unread": [list(u) for u in unread]})
+    loop, order = _push_loop()
 
     async def send() -> None:
-        for message in messages:
-            await layer.group_send(FANOUT_GROUP, message)
+        async with order:
+            for message in messages:
+                try:
+                    await layer.group_send(FANOUT_GROUP, message)
+                except Exception:
+                    log.exception("notifications: push through the channel layer failed")
+                    return
 
-    try:
-        async_to_sync(send)()
-    except Exception:
-        log.exception("notifications: push through the channel layer failed")
-        return False
-    return True
+    asyncio.run_coroutine_threadsafe(send(), loop)
+
+
+_own_loop: asyncio.AbstractEventLoop | None = None
+_own_loop_guard = threading.Lock()
+_push_order: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _push_loop() -> tuple[asyncio.AbstractEventLoop, asyncio.Lock]:
+    """Where pushes run: the server's loop when this process serves sockets (the in-memory
+    layer's queues belong to it, and a Redis layer keeps its connection there); else a loop
+    thread of this process's own (the worker, the timers), created once."""
+    global _own_loop
+    loop = next((lp for lp in list(_hubs) if lp.is_running() and not lp.is_closed()), None)
+    with _own_loop_guard:
+        if loop is None:
+            if _own_loop is None or _own_loop.is_closed():
+                _own_loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=_own_loop.run_forever, name="notifications-push", daemon=True
+                ).start()
+            loop = _own_loop
+        order = _push_order.get(loop)
+        if order is None:
+            order = _push_order[loop] = asyncio.Lock()
+    return loop, order
 
 
 class Hub:

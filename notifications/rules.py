@@ -10,7 +10,7 @@ from functools import cached_property
 from mentoring.models import Innovation, Stage
 from workflow import policy
 from workflow.models import CaseEvent
-from workflow.selectors import CasePeople
+from workflow.selectors import CasePeople, people_of
 
 from .models import Kind
 
@@ -26,7 +26,7 @@ class People:
 
     @cached_property
     def _case(self) -> CasePeople:
-        return CasePeople([(self.innovation.unit_id, self.innovation.year)])
+        return people_of(self.innovation)
 
     @property
     def heads(self) -> set[int]:

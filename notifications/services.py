@@ -213,14 +213,12 @@ def push_on_commit(notifications: list[Notification]) -> None:
 
 
 def _push_notifications(batch: list[tuple[int, dict]]) -> None:
-    pushed = hub.publish(
+    hub.publish(
         notifications=[
             (user_id, message["id"], json.dumps(message, ensure_ascii=False))
             for user_id, message in batch
         ]
     )
-    if not pushed:
-        return  # the layer is down: the client learns everything on its next connect
     # The badge counts follow: counting first would hold every notification back.
     try:
         counts = selectors.unread_counts(user_ids={user_id for user_id, _m in batch})

@@ -5,16 +5,18 @@ the `If` node that follows it. Tasks are completed only by `workflow.services.pe
 viewflow's own execute URL sends the user to the case page, where the action forms are.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
-from mentoring.models import Innovation, Membership, MentorAssignment, Stage
+from mentoring.models import Innovation, Stage
 
 from . import policy
 from .models import InnovationProcess
+from .selectors import people_of
 
 
 def open_case_page(request, **kwargs):
@@ -32,37 +34,29 @@ def _decided(decision: str):
     return condition
 
 
+def _owner(user_ids: set[int]):
+    # The task row only needs the id; no user row is read for it.
+    return get_user_model()(pk=min(user_ids)) if user_ids else None
+
+
 def _opd_owner(activation):
     """OPD-side tasks go to whoever drafted the case while they still work in the unit."""
     innovation = activation.process.innovation
-    drafter = (
-        Membership.objects.filter(unit_id=innovation.unit_id, user_id=innovation.created_by_id)
-        .select_related("user")
-        .first()
-    )
-    return drafter.user if drafter else _head_owner(activation)
+    people = people_of(innovation)
+    unit = innovation.unit_id
+    if innovation.created_by_id in people.heads(unit) | people.operators(unit):
+        return _owner({innovation.created_by_id})
+    return _owner(people.heads(unit))
 
 
 def _head_owner(activation):
     innovation = activation.process.innovation
-    head = (
-        Membership.objects.filter(unit_id=innovation.unit_id, position=Membership.Position.HEAD)
-        .select_related("user")
-        .first()
-    )
-    return head.user if head else None
+    return _owner(people_of(innovation).heads(innovation.unit_id))
 
 
 def _mentor_owner(activation):
     innovation = activation.process.innovation
-    lead = (
-        MentorAssignment.objects.filter(
-            unit_id=innovation.unit_id, year=innovation.year, is_lead=True
-        )
-        .select_related("mentor")
-        .first()
-    )
-    return lead.mentor if lead else None
+    return _owner(people_of(innovation).lead_mentors(innovation.unit_id, innovation.year))
 
 
 def case_lock(flow_class, process_pk):

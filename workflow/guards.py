@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 
 from mentoring.models import EvidenceItem, Indicator, Innovation, MentoringSession, Stage
 
+from .prepared import PreparedQuery
+
 MIN_RANCANG_BANGUN_WORDS = 300
 
 
@@ -53,14 +55,26 @@ def invalid_evidence(innovation: Innovation) -> list[EvidenceItem]:
     )
 
 
-def _accept_errors(innovation: Innovation) -> dict[str, list[str]]:
-    valid = EvidenceItem.objects.filter(
-        innovation=innovation, review=EvidenceItem.Review.VALID
-    ).values("indicator_id")
-    not_valid = list(
-        Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=valid)
+# Accept runs this on every attempt: compiled once (workflow.prepared).
+_NOT_VALID_MANDATORY = PreparedQuery(
+    lambda year, innovation: (
+        Indicator.objects.filter(year=year, mandatory=True)
+        .exclude(
+            pk__in=EvidenceItem.objects.filter(
+                innovation_id=innovation, review=EvidenceItem.Review.VALID
+            ).values("indicator_id")
+        )
+        .values_list("pk")
     )
-    if not_valid:
+)
+
+
+def _accept_errors(innovation: Innovation) -> dict[str, list[str]]:
+    ids = [
+        pk for (pk,) in _NOT_VALID_MANDATORY.rows(year=innovation.year, innovation=innovation.pk)
+    ]
+    if ids:
+        not_valid = Indicator.objects.filter(pk__in=ids)
         return {
             "evidence": [
                 _("Data dukung indikator wajib belum valid: %(list)s.")

@@ -18,6 +18,8 @@ from mentoring.models import (
     Stage,
 )
 
+from .prepared import PreparedQuery
+
 ACTION_LABELS = {
     "submit": _("Ajukan"),
     "approve": _("Setujui"),
@@ -179,6 +181,14 @@ def can_view(actor: Actor, innovation: Innovation) -> bool:
     return actor.sees_everything or actor.works_in(innovation.unit_id) or actor.mentors(innovation)
 
 
+# Every verification action asks it (workflow.prepared: compiled once).
+_SESSIONS_BY = PreparedQuery(
+    lambda innovation, mentor: MentoringSession.objects.filter(
+        innovation_id=innovation, mentor_id=mentor
+    ).values_list("pk")[:1]
+)
+
+
 def has_mentored(actor: Actor, innovation: Innovation) -> bool:
     """Assigned as mentor for the case's unit and year, or logged a session on it."""
     if actor.mentors(innovation):
@@ -187,7 +197,7 @@ def has_mentored(actor: Actor, innovation: Innovation) -> bool:
     prefetched = getattr(innovation, "_prefetched_objects_cache", {}).get("sessions")
     if prefetched is not None:
         return any(session.mentor_id == actor.user.pk for session in prefetched)
-    return MentoringSession.objects.filter(innovation=innovation, mentor_id=actor.user.pk).exists()
+    return bool(_SESSIONS_BY.rows(innovation=innovation.pk, mentor=actor.user.pk))
 
 
 def may_hold(actor: Actor, innovation: Innovation, holder: str) -> bool:

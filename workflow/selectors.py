@@ -7,9 +7,26 @@ from functools import cached_property
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from mentoring.models import Holder, Membership, MentorAssignment, Role
+from mentoring.models import Holder, Innovation, Membership, MentorAssignment, Role
 
 from . import policy
+from .prepared import PreparedQuery
+
+# One case's people: every action and its notifications read them (compiled once).
+_UNIT_MEMBERS = PreparedQuery(
+    lambda unit: (
+        Membership.objects.filter(policy.ACTIVE_MEMBER, unit_id=unit)
+        .order_by("pk")
+        .values_list("user_id", "position")
+    )
+)
+_UNIT_MENTORS = PreparedQuery(
+    lambda unit, year: (
+        MentorAssignment.objects.filter(policy.ACTIVE_MENTOR, unit_id=unit, year=year)
+        .order_by("pk")
+        .values_list("mentor_id", "is_lead")
+    )
+)
 
 
 class CasePeople:
@@ -25,9 +42,15 @@ class CasePeople:
     @cached_property
     def _members(self) -> dict[int, list[tuple[int, str]]]:
         rows = defaultdict(list)
-        for unit_id, user_id, position in Membership.objects.filter(
-            policy.ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
-        ).values_list("unit_id", "user_id", "position"):
+        if len(self.cases) == 1:
+            ((unit, _year),) = self.cases
+            found = _UNIT_MEMBERS.rows(unit=unit)
+            unit_rows = ((unit, user_id, position) for user_id, position in found)
+        else:
+            unit_rows = Membership.objects.filter(
+                policy.ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
+            ).values_list("unit_id", "user_id", "position")
+        for unit_id, user_id, position in unit_rows:
             rows[unit_id].append((user_id, position))
         return rows
 
@@ -35,12 +58,18 @@ class CasePeople:
     def _mentors(self) -> dict[tuple[int, int], dict[int, bool]]:
         """(unit, year) -> {mentor id: is lead}."""
         rows = defaultdict(dict)
-        for unit_id, year, mentor_id, is_lead in MentorAssignment.objects.filter(
-            policy.ACTIVE_MENTOR,
-            unit_id__in={unit for unit, _year in self.cases},
-            year__in={year for _unit, year in self.cases},
-        ).values_list("unit_id", "year", "mentor_id", "is_lead"):
-            rows[(unit_id, year)][mentor_id] = is_lead
+        if len(self.cases) == 1:
+            ((unit, year),) = self.cases
+            found = _UNIT_MENTORS.rows(unit=unit, year=year)
+            assignments = ((unit, year, mentor_id, lead) for mentor_id, lead in found)
+        else:
+            assignments = MentorAssignment.objects.filter(
+                policy.ACTIVE_MENTOR,
+                unit_id__in={unit for unit, _year in self.cases},
+                year__in={year for _unit, year in self.cases},
+            ).values_list("unit_id", "year", "mentor_id", "is_lead")
+        for unit_id, year, mentor_id, is_lead in assignments:
+            rows[(unit_id, year)][mentor_id] = bool(is_lead)
         return rows
 
     @cached_property
@@ -87,6 +116,17 @@ class CasePeople:
         if holder == Holder.ADMIN:
             return set(self.group(Role.ADMIN))
         return set()
+
+
+def people_of(innovation: Innovation) -> CasePeople:
+    """The people around one case, read once per loaded innovation: the action that moves it
+    (task owners) and the notifications it causes share the same reads."""
+    people = innovation.__dict__.get("_case_people")
+    if people is None:
+        people = innovation.__dict__["_case_people"] = CasePeople(
+            [(innovation.unit_id, innovation.year)]
+        )
+    return people
 
 
 def case_holders(*, unit_id: int, year: int, holder: str) -> set[int]:
