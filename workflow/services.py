@@ -1,12 +1,13 @@
 """The only code that opens or moves a case."""
 
+import random
+import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
-from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
 from mentoring.models import Holder, Innovation, Stage
@@ -113,59 +114,90 @@ def _complete_task(
     activation.execute()
 
 
+class _CaseBusy(Exception):
+    """Another action holds the case's rows (PostgreSQL refused FOR UPDATE NOWAIT)."""
+
+
+LOCK_ATTEMPTS = 5
+
+
+def _locked_case(innovation_id: int) -> InnovationProcess:
+    """The case's process with its innovation, both rows locked, in one statement.
+
+    PostgreSQL: FOR UPDATE NOWAIT on the process row (the row viewflow's own lock takes) and the
+    innovation row. SQLite ignores FOR UPDATE: its IMMEDIATE transactions already take the
+    database's write lock when they begin.
+    """
+    try:
+        return (
+            InnovationProcess.objects.select_related("innovation__unit")
+            .select_for_update(nowait=True, of=("self", "innovation"))
+            .get(innovation_id=innovation_id)
+        )
+    except InnovationProcess.DoesNotExist:
+        raise Innovation.DoesNotExist from None
+    except OperationalError as exc:
+        raise _CaseBusy from exc
+
+
 def perform_action(
     *, user: AbstractBaseUser, innovation_id: int, action: str, comment: str = ""
 ) -> ActionResult:
     """Take `action` on the case for `user`: check, move the process, record history.
 
-    One transaction under the process row lock; a concurrent move that won first makes this
-    one fail with ActionConflict, never move twice.
+    One transaction holding the case's rows; a concurrent move that won first makes this one
+    fail with ActionConflict, never move twice. A case held by another action is retried a few
+    times with back-off.
     """
     if action not in policy.ACTIONS:
         raise UnknownAction(
             _("Aksi tidak dikenal: %(action)s.") % {"action": action},
             fields={"action": [_("Pilih salah satu: %s.") % ", ".join(policy.ACTIONS)]},
         )
-    # Read outside the lock only to know what to lock; the case row is re-read under it.
-    process = InnovationProcess.objects.filter(innovation_id=innovation_id).first()
-    if process is None:
-        raise Innovation.DoesNotExist
     actor = policy.actor_for(user)
+    for attempt in range(LOCK_ATTEMPTS):
+        try:
+            return _perform_locked(actor, innovation_id, action, comment)
+        except _CaseBusy:
+            if attempt < LOCK_ATTEMPTS - 1:
+                time.sleep(0.05 * 2**attempt * (1 + random.random()))
+    raise ActionConflict(_("Kasus ini baru saja diproses orang lain; muat ulang halaman."))
+
+
+@transaction.atomic
+def _perform_locked(
+    actor: policy.Actor, innovation_id: int, action: str, comment: str
+) -> ActionResult:
+    process = _locked_case(innovation_id)
+    innovation = process.innovation
+    user = actor.user
+    _check(actor, innovation, action, comment)
+    from_stage = innovation.stage
+    data: dict = {}
     try:
-        # The flow lock opens the transaction: everything below commits or rolls back together.
-        with InnovationFlow.lock(process.pk):
-            innovation = (
-                Innovation.objects.select_for_update(of=("self",))
-                .select_related("unit")
-                .get(pk=innovation_id)
-            )
-            _check(actor, innovation, action, comment)
-            from_stage = innovation.stage
-            data: dict = {}
-            process.innovation = innovation
-            if action in policy.CANCEL_MOVES:
-                InnovationFlow.instance.cancel(process)
-            else:
-                if action == "return" and from_stage == Stage.VERIFICATION:
-                    data["invalid_evidence"] = [
-                        {"id": item.pk, "indicator": str(item.indicator), "note": item.review_note}
-                        for item in guards.invalid_evidence(innovation)
-                    ]
-                _complete_task(process, from_stage, user, action, comment)
-            innovation.stage = policy.target_stage(from_stage, action)
-            innovation.awaiting = policy.holder_of(innovation.stage)
-            innovation.save(update_fields=["stage", "awaiting", "updated_at"])
-            event = _record(
-                innovation=innovation,
-                actor=user,
-                action=action,
-                from_stage=from_stage,
-                comment=comment.strip(),
-                data=data,
-            )
-            deadlines.enter_stage(innovation=innovation, at=event.at)
-    except (FlowLockFailed, TransitionNotAllowed) as exc:
+        if action in policy.CANCEL_MOVES:
+            InnovationFlow.instance.cancel(process)
+        else:
+            if action == "return" and from_stage == Stage.VERIFICATION:
+                data["invalid_evidence"] = [
+                    {"id": item.pk, "indicator": str(item.indicator), "note": item.review_note}
+                    for item in guards.invalid_evidence(innovation)
+                ]
+            _complete_task(process, from_stage, user, action, comment)
+    except TransitionNotAllowed as exc:
         raise ActionConflict(
             _("Kasus ini baru saja diproses orang lain; muat ulang halaman.")
         ) from exc
+    innovation.stage = policy.target_stage(from_stage, action)
+    innovation.awaiting = policy.holder_of(innovation.stage)
+    innovation.save(update_fields=["stage", "awaiting", "updated_at"])
+    event = _record(
+        innovation=innovation,
+        actor=user,
+        action=action,
+        from_stage=from_stage,
+        comment=comment.strip(),
+        data=data,
+    )
+    deadlines.enter_stage(innovation=innovation, at=event.at)
     return ActionResult(innovation=innovation, event=event)
