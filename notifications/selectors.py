@@ -1,9 +1,12 @@
 """Reads: a person's notifications, unread counts and e-mail preferences."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import QuerySet
 
 from .models import DEFAULT_EMAIL_MODE, Kind, Notification, NotificationPreference
+
+COUNT_CHUNK = 500
 
 
 def notifications_for(
@@ -23,15 +26,23 @@ def unread_count(*, user_id: int) -> int:
 
 
 def unread_counts(*, user_ids: set[int]) -> dict[int, int]:
-    """Unread counts for several people in one query (people with none are absent -> 0)."""
-    rows = (
-        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
-        .values("recipient_id")
-        .annotate(n=Count("pk"))
-        .values_list("recipient_id", "n")
-    )
+    """Unread counts for several people (people with none are absent -> 0).
+
+    Raw SQL: it follows every action's push, and the ORM's GROUP BY took longer to compile
+    than to run; it walks the partial index `notification_unread`.
+    """
     counts = dict.fromkeys(user_ids, 0)
-    counts.update(rows)
+    ids = sorted(user_ids)
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), COUNT_CHUNK):
+            chunk = ids[start : start + COUNT_CHUNK]
+            cursor.execute(
+                f"SELECT recipient_id, COUNT(*) FROM {table} WHERE read_at IS NULL"
+                f" AND recipient_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY recipient_id",
+                chunk,
+            )
+            counts.update(cursor.fetchall())
     return counts
 
 

@@ -130,7 +130,7 @@ def _locked_case(innovation_id: int) -> InnovationProcess:
     """
     try:
         return (
-            InnovationProcess.objects.select_related("innovation__unit")
+            InnovationProcess.objects.select_related("innovation")
             .select_for_update(nowait=True, of=("self", "innovation"))
             .get(innovation_id=innovation_id)
         )
