@@ -9,7 +9,7 @@ written with the ORM (one definition of, say, an active member); only its compil
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 # Stand-ins for the arguments while compiling: within every integer field's range (Django
 # compiles an out-of-range lookup to "no rows"), and unlike any constant the queries hold.
@@ -17,9 +17,10 @@ _SENTINEL = 32_101
 
 
 class PreparedQuery:
-    """`build(**ints)` must return a values_list queryset that uses each argument only as a
-    plain filter value (no IN lists, no arithmetic); rows come back as the database gives them
-    (booleans may be 0/1 on SQLite)."""
+    """`build(**ints)` returns a queryset that uses each argument only as a plain filter value
+    (no IN lists, no arithmetic). `rows` runs a values_list query and gives rows as the database
+    does (booleans may be 0/1 on SQLite); `objects` runs a model query (no select_related) and
+    gives model instances."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self.build = build
@@ -40,12 +41,19 @@ class PreparedQuery:
             raise ValueError("every argument must appear as a filter value")
         return sql, slots
 
-    def rows(self, **values: int) -> list[tuple]:
+    def _sql(self, values: dict[str, int]) -> tuple[str, list]:
         key = connection.vendor
         if key not in self._compiled:
             self._compiled[key] = self._compile(sorted(values))
         sql, slots = self._compiled[key]
-        params = [kind(values[name]) if name else kind for name, kind in slots]
+        return sql, [kind(values[name]) if name else kind for name, kind in slots]
+
+    def rows(self, **values: int) -> list[tuple]:
+        sql, params = self._sql(values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def objects(self, model: type[Model], **values: int) -> list[Model]:
+        sql, params = self._sql(values)
+        return list(model.objects.raw(sql, params))

@@ -16,6 +16,7 @@ from . import deadlines, guards, policy
 from .errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
 from .flows import InnovationFlow
 from .models import CaseEvent, InnovationProcess
+from .prepared import PreparedQuery
 from .signals import case_moved
 
 
@@ -89,19 +90,30 @@ def _check(actor: policy.Actor, innovation: Innovation, action: str, comment: st
         raise GuardFailed(_("Inovasi belum memenuhi syarat untuk aksi ini."), fields=errors)
 
 
+def _open_task_query(node) -> PreparedQuery:
+    return PreparedQuery(
+        lambda process: InnovationFlow.task_class.objects.filter(
+            process_id=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        ).order_by("-id")[:1]
+    )
+
+
+# Each stage's open task, the first read of every move (compiled once: workflow.prepared).
+_OPEN_TASK = {
+    stage: _open_task_query(getattr(InnovationFlow, stage))
+    for stage in Stage.values
+    if hasattr(InnovationFlow, stage)
+}
+
+
 def _complete_task(
     process: InnovationProcess, stage: str, user: AbstractBaseUser, action: str, comment: str
 ) -> None:
     node = getattr(InnovationFlow, stage)
-    task = (
-        InnovationFlow.task_class.objects.filter(
-            process_id=process.pk, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-        )
-        .order_by("-id")
-        .first()
-    )
-    if task is None:
+    found = _OPEN_TASK[stage].objects(InnovationFlow.task_class, process=process.pk)
+    if not found:
         raise ActionConflict(_("Tugas untuk tahap ini tidak ditemukan; muat ulang halaman."))
+    task = found[0]
     # Share our process object (carrying the locked innovation) with every activation.
     task.process = process
     activation = node.activation_class(task)

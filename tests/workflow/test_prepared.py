@@ -47,3 +47,15 @@ def test_an_argument_that_is_not_a_filter_value_is_refused():
     query = PreparedQuery(lambda unit: Membership.objects.filter(unit_id=1).values_list("pk"))
     with pytest.raises(ValueError):
         query.rows(unit=5)
+
+
+def test_objects_gives_the_model_instances_the_orm_gives():
+    org = Org()
+    query = PreparedQuery(lambda unit: Membership.objects.filter(unit_id=unit).order_by("position"))
+    got = query.objects(Membership, unit=org.unit.pk)
+    expected = list(Membership.objects.filter(unit_id=org.unit.pk).order_by("position"))
+    assert got == expected
+    assert [(m.user_id, m.position) for m in got] == [
+        (org.head.pk, "head"),
+        (org.operator.pk, "operator"),
+    ]
