@@ -13,6 +13,12 @@ django_asgi_app = get_asgi_application()
 from notifications.middleware import WebSocketAuth  # noqa: E402
 from notifications.routing import websocket_urlpatterns  # noqa: E402
 
+if os.environ.get("PANDU_TIMERS_IN_WEB") == "1":
+    # Set by scripts/serve.py without Redis: see config/timers.py.
+    from config import timers  # noqa: E402
+
+    timers.start_thread()
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

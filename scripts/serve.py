@@ -16,12 +16,19 @@ PORT = os.environ.get("PORT", "8000")
 COMMANDS = {
     "web": [PY, "-m", "daphne", "-b", HOST, "-p", PORT, "config.asgi:application"],
     "worker": [PY, "manage.py", "db_worker", "--no-reload"],
-    "timers": [PY, "scripts/timers.py"],
+    "timers": [PY, "-m", "config.timers"],
 }
 
 
 def main() -> int:
-    children = {name: subprocess.Popen(cmd) for name, cmd in COMMANDS.items()}
+    commands = dict(COMMANDS)
+    env = dict(os.environ)
+    if not env.get("REDIS_URL"):
+        # The in-memory channel layer pushes only to the process that raises a notification:
+        # the timers (deadline alerts) run inside the web process then.
+        del commands["timers"]
+        env["PANDU_TIMERS_IN_WEB"] = "1"
+    children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
     print(f"Pandu Inovasi berjalan di http://{HOST}:{PORT}/ (Ctrl-C untuk berhenti)", flush=True)
 
     def stop(*_args) -> None:

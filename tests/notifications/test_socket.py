@@ -483,3 +483,33 @@ def test_a_push_to_many_people_crosses_the_channel_layer_once(channel_layer, mon
     run(scenario)
     # One message with the 30 notifications, one with the 30 badge counts.
     assert [len(m.get("notifications", m.get("unread"))) for _g, m in sent] == [30, 30]
+
+
+def test_deadline_alerts_raised_on_a_thread_of_the_web_process_arrive_live():
+    """config.timers runs inside the web process with the in-memory layer (make run): its
+    scan, on a plain thread, pushes through the server's event loop to the open sockets."""
+    import datetime as dt
+    import threading
+
+    import time_machine
+
+    from workflow.scans import scan_deadlines
+
+    org = Org()
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):
+        innovation = new_innovation(org)
+    head_token = token_headers(org.head)
+
+    async def scenario():
+        comm = socket(head_token)
+        await connect(comm)
+        assert await receive(comm) == {"type": "unread", "count": 0}
+        timers = threading.Thread(target=lambda: scan_deadlines(today=dt.date(2026, 3, 17)))
+        timers.start()
+        note = await receive(comm)
+        assert (note["kind"], note["innovation"]) == ("overdue", innovation.pk)
+        assert await receive(comm) == {"type": "unread", "count": 1}
+        await asyncio.get_running_loop().run_in_executor(None, timers.join)
+        await comm.disconnect()
+
+    run(scenario)
