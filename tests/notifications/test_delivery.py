@@ -276,3 +276,31 @@ def test_the_real_database_worker_sends_the_mail(settings):
     row = Delivery.objects.get()
     assert row.status == DeliveryStatus.SENT
     assert row.attempt_log.get().ok
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk", [500, 1])
+def test_one_batch_follows_each_persons_own_choices(immediate, monkeypatch, chunk):
+    from tests.factories import make_user
+
+    monkeypatch.setattr(delivery, "LOOKUP_CHUNK", chunk)
+    off, wants, default, no_address = (make_user() for _ in range(4))
+    for person in (off, wants, default):
+        person.email = f"{person.username}@dinas.example"
+        person.save()
+    services.set_preferences(user=off, changes={Kind.OVERDUE: EmailMode.OFF})
+    services.set_preferences(
+        user=wants, changes={Kind.STAGE_ADVANCED: EmailMode.IMMEDIATE, Kind.OVERDUE: "daily"}
+    )
+    notes = [
+        Notification.objects.create(recipient=person, kind=kind, title="t")
+        for person in (off, wants, default, no_address)
+        for kind in (Kind.OVERDUE, Kind.STAGE_ADVANCED)
+    ]
+    rows = delivery.schedule(notes)
+    got = {(d.recipient_id, d.notification.kind, d.status) for d in rows}
+    assert got == {
+        (wants.pk, Kind.STAGE_ADVANCED, DeliveryStatus.PENDING),
+        (default.pk, Kind.OVERDUE, DeliveryStatus.PENDING),  # the default: immediate
+        (no_address.pk, Kind.OVERDUE, DeliveryStatus.SKIPPED),
+    }
