@@ -5,26 +5,28 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 
 from mentoring.models import Holder, Innovation, Membership, MentorAssignment, Role
 
 from . import policy
 from .prepared import PreparedQuery
 
-# One case's people: every action and its notifications read them (compiled once).
-_UNIT_MEMBERS = PreparedQuery(
-    lambda unit: (
-        Membership.objects.filter(policy.ACTIVE_MEMBER, unit_id=unit)
-        .order_by("pk")
-        .values_list("user_id", "position")
-    )
-)
-_UNIT_MENTORS = PreparedQuery(
+# One case's people in one statement (every action and its notifications read them; compiled
+# once): (user id, "head" / "operator") for active members, (user id, "lead" / "co") for mentors.
+_MENTOR = {"lead", "co"}
+_LEAD = Case(When(is_lead=True, then=Value("lead")), default=Value("co"))
+_ONE_CASE_PEOPLE = PreparedQuery(
     lambda unit, year: (
-        MentorAssignment.objects.filter(policy.ACTIVE_MENTOR, unit_id=unit, year=year)
-        .order_by("pk")
-        .values_list("mentor_id", "is_lead")
+        Membership.objects.filter(policy.ACTIVE_MEMBER, unit_id=unit)
+        .annotate(person=F("user_id"), role=F("position"))
+        .values_list("person", "role")
+        .union(
+            MentorAssignment.objects.filter(policy.ACTIVE_MENTOR, unit_id=unit, year=year)
+            .annotate(person=F("mentor_id"), role=_LEAD)
+            .values_list("person", "role"),
+            all=True,
+        )
     )
 )
 
@@ -33,24 +35,28 @@ class CasePeople:
     """The people around many cases at once: a fixed number of queries for any number.
 
     `cases` are (unit_id, year) pairs. Memberships and mentor assignments are read on first use
-    (one query each); the verifier and admin groups only when asked for (one query each).
+    (one query each; one for both when there is a single case); the verifier and admin groups
+    only when asked for (one query each).
     """
 
     def __init__(self, cases: Iterable[tuple[int, int]]) -> None:
         self.cases = set(cases)
 
     @cached_property
+    def _one_case(self) -> list[tuple[int, str]]:
+        ((unit, year),) = self.cases
+        return _ONE_CASE_PEOPLE.rows(unit=unit, year=year)
+
+    @cached_property
     def _members(self) -> dict[int, list[tuple[int, str]]]:
         rows = defaultdict(list)
         if len(self.cases) == 1:
             ((unit, _year),) = self.cases
-            found = _UNIT_MEMBERS.rows(unit=unit)
-            unit_rows = ((unit, user_id, position) for user_id, position in found)
-        else:
-            unit_rows = Membership.objects.filter(
-                policy.ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
-            ).values_list("unit_id", "user_id", "position")
-        for unit_id, user_id, position in unit_rows:
+            rows[unit] = [(uid, role) for uid, role in self._one_case if role not in _MENTOR]
+            return rows
+        for unit_id, user_id, position in Membership.objects.filter(
+            policy.ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
+        ).values_list("unit_id", "user_id", "position"):
             rows[unit_id].append((user_id, position))
         return rows
 
@@ -60,16 +66,16 @@ class CasePeople:
         rows = defaultdict(dict)
         if len(self.cases) == 1:
             ((unit, year),) = self.cases
-            found = _UNIT_MENTORS.rows(unit=unit, year=year)
-            assignments = ((unit, year, mentor_id, lead) for mentor_id, lead in found)
-        else:
-            assignments = MentorAssignment.objects.filter(
-                policy.ACTIVE_MENTOR,
-                unit_id__in={unit for unit, _year in self.cases},
-                year__in={year for _unit, year in self.cases},
-            ).values_list("unit_id", "year", "mentor_id", "is_lead")
-        for unit_id, year, mentor_id, is_lead in assignments:
-            rows[(unit_id, year)][mentor_id] = bool(is_lead)
+            rows[(unit, year)] = {
+                uid: role == "lead" for uid, role in self._one_case if role in _MENTOR
+            }
+            return rows
+        for unit_id, year, mentor_id, is_lead in MentorAssignment.objects.filter(
+            policy.ACTIVE_MENTOR,
+            unit_id__in={unit for unit, _year in self.cases},
+            year__in={year for _unit, year in self.cases},
+        ).values_list("unit_id", "year", "mentor_id", "is_lead"):
+            rows[(unit_id, year)][mentor_id] = is_lead
         return rows
 
     @cached_property
