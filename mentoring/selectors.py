@@ -6,6 +6,7 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Max, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,19 +75,11 @@ def search_words(q: str) -> list[str]:
     return re.findall(r"[^\W_]+", q.lower())[:_SEARCH_MAX_WORDS]
 
 
-def innovation_search_vector():
-    from django.contrib.postgres.search import SearchVector
+def _innovation_search_vector():
+    """The stored column `search_vector` (PostgreSQL only; migration 0005's trigger keeps it)."""
+    from django.contrib.postgres.search import SearchVectorField
 
-    vector = None
-    for config in SEARCH_CONFIGS:
-        for weight, fields in (
-            ("A", ("name",)),
-            ("B", ("tujuan", "manfaat", "hasil")),
-            ("C", ("rancang_bangun",)),
-        ):
-            part = SearchVector(*fields, weight=weight, config=config)
-            vector = part if vector is None else vector + part
-    return vector
+    return RawSQL('"mentoring_innovation"."search_vector"', [], output_field=SearchVectorField())
 
 
 def _search_query(words: list[str]):
@@ -126,7 +119,7 @@ def search_innovations(qs: QuerySet[Innovation], *, q: str) -> QuerySet[Innovati
     from django.contrib.postgres.search import SearchRank, SearchVector
 
     # Like the fallback, each word may sit in the innovation's text or in its unit's name.
-    qs = qs.alias(search_vector=innovation_search_vector())
+    qs = qs.alias(search_vector=_innovation_search_vector())
     unit_vector = SearchVector("name", config=SEARCH_CONFIGS[0]) + SearchVector(
         "name", config=SEARCH_CONFIGS[1]
     )
@@ -134,7 +127,7 @@ def search_innovations(qs: QuerySet[Innovation], *, q: str) -> QuerySet[Innovati
     for word in words:
         in_unit = units.filter(search=_search_query([word])).values("pk")
         qs = qs.filter(Q(search_vector=_search_query([word])) | Q(_UnitAmong(in_unit)))
-    return qs.annotate(search_rank=SearchRank(innovation_search_vector(), _search_query(words)))
+    return qs.annotate(search_rank=SearchRank(F("search_vector"), _search_query(words)))
 
 
 TRUE_VALUES, FALSE_VALUES = ("true", "1", "ya"), ("false", "0", "tidak")

@@ -10,8 +10,9 @@ from django.db import migrations
 INDEX = "mentoring_innovation_search_gin"
 
 
-def _vector() -> str:
-    """((((a || b) || c) || d) || e) || f: the nesting Django gives `SearchVector + ...`."""
+def _vector(prefix: str = "") -> str:
+    """((((a || b) || c) || d) || e) || f: the nesting Django gives `SearchVector + ...`
+    (`prefix`: "NEW." inside the trigger of migration 0005)."""
     parts = []
     for config in ("indonesian", "simple"):
         for weight, fields in (
@@ -19,7 +20,7 @@ def _vector() -> str:
             ("B", ("tujuan", "manfaat", "hasil")),
             ("C", ("rancang_bangun",)),
         ):
-            text = " || ' ' || ".join(f"COALESCE({name}, '')" for name in fields)
+            text = " || ' ' || ".join(f"COALESCE({prefix}{name}, '')" for name in fields)
             parts.append(f"setweight(to_tsvector('{config}'::regconfig, {text}), '{weight}')")
     vector = parts[0]
     for part in parts[1:]:

@@ -107,3 +107,17 @@ def test_postgres_uses_the_gin_index(org):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = qs.only("pk").explain()
     assert "mentoring_innovation_search_gin" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored vector is PostgreSQL's")
+def test_the_stored_vector_follows_text_edits_and_survives_stage_moves(org):
+    from tests.factories import act
+
+    innovation = new_innovation(org, name="Aplikasi B", tujuan="Pelayanan sampah terpadu")
+    act(org.operator, innovation, "submit")  # an UPDATE of the stage columns only
+    assert found(org.admin, "sampah") == {innovation.pk}
+    innovation.refresh_from_db()
+    innovation.tujuan = "Perpustakaan keliling desa"
+    innovation.save()
+    assert found(org.admin, "perpustakaan") == {innovation.pk}
+    assert found(org.admin, "sampah") == set()
