@@ -492,6 +492,7 @@ def test_deadline_alerts_raised_on_a_thread_of_the_web_process_arrive_live():
     import threading
 
     import time_machine
+    from django.db import connection
 
     from workflow.scans import scan_deadlines
 
@@ -500,11 +501,17 @@ def test_deadline_alerts_raised_on_a_thread_of_the_web_process_arrive_live():
         innovation = new_innovation(org)
     head_token = token_headers(org.head)
 
+    def scan():
+        try:
+            scan_deadlines(today=dt.date(2026, 3, 17))
+        finally:
+            connection.close()  # the thread's own connection, as the timer loop's would be
+
     async def scenario():
         comm = socket(head_token)
         await connect(comm)
         assert await receive(comm) == {"type": "unread", "count": 0}
-        timers = threading.Thread(target=lambda: scan_deadlines(today=dt.date(2026, 3, 17)))
+        timers = threading.Thread(target=scan)
         timers.start()
         note = await receive(comm)
         assert (note["kind"], note["innovation"]) == ("overdue", innovation.pk)
