@@ -6,7 +6,7 @@ import re
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Max, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,11 +75,20 @@ def search_words(q: str) -> list[str]:
     return re.findall(r"[^\W_]+", q.lower())[:_SEARCH_MAX_WORDS]
 
 
+class _StoredSearchVector(Expression):
+    """The `search_vector` column (PostgreSQL only; migration 0005's trigger keeps it) of the
+    query's base table, an innovation queryset's, under whatever alias the query gives it
+    (`U0` when the search runs as a subquery)."""
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.search_vector", []
+
+
 def _innovation_search_vector():
-    """The stored column `search_vector` (PostgreSQL only; migration 0005's trigger keeps it)."""
     from django.contrib.postgres.search import SearchVectorField
 
-    return RawSQL('"mentoring_innovation"."search_vector"', [], output_field=SearchVectorField())
+    return _StoredSearchVector(output_field=SearchVectorField())
 
 
 def _search_query(words: list[str]):

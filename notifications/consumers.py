@@ -92,11 +92,23 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await push[0](*push[1:])
         self.heartbeat = asyncio.create_task(self.ping_forever())
 
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when the consumer crashed or was cancelled (channels then skips disconnect):
+            # the hub must not keep a dead socket.
+            self.leave_hub()
+
     async def disconnect(self, code) -> None:
-        if self.heartbeat is not None:
+        self.leave_hub()
+
+    def leave_hub(self) -> None:
+        if getattr(self, "heartbeat", None) is not None:
             self.heartbeat.cancel()
-        if self.hub is not None:
+        if getattr(self, "hub", None) is not None:
             self.hub.leave(self.user_id, self)
+            self.hub = None
 
     # --- server -> client ---------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ server's event loop).
 """
 
 import asyncio
+import atexit
+import concurrent.futures
 import logging
 import threading
 import weakref
@@ -26,6 +28,8 @@ MESSAGE_TYPE = "notifications.fanout"
 BATCH = 500
 # Layers with group expiry (in-memory, channels_redis core) forget members after a day.
 REJOIN_SECONDS = 3600
+SEND_TIMEOUT = 5
+EXIT_WAIT_SECONDS = 5
 WRITE_EVERY = 100
 
 
@@ -54,21 +58,30 @@ def publish(
     if unread:
         # Counts go last: every recipient's notification frame before anyone's count frame.
         messages.append({"type": MESSAGE_TYPE, "unread": [list(u) for u in unread]})
-    loop, order = _push_loop()
 
     async def send() -> None:
         async with order:
             for message in messages:
                 try:
-                    await layer.group_send(FANOUT_GROUP, message)
+                    # Bounded: a hung Redis connection must not hold every later push.
+                    await asyncio.wait_for(layer.group_send(FANOUT_GROUP, message), SEND_TIMEOUT)
                 except Exception:
                     log.exception("notifications: push through the channel layer failed")
                     return
 
-    asyncio.run_coroutine_threadsafe(send(), loop)
+    try:
+        loop, order = _push_loop()
+        pending = asyncio.run_coroutine_threadsafe(send(), loop)
+    except Exception:
+        log.exception("notifications: could not schedule a push")
+        return
+    _pending.add(pending)
+    pending.add_done_callback(_pending.discard)
 
 
 _own_loop: asyncio.AbstractEventLoop | None = None
+# Pushes not sent yet; a short-lived process (a management command) waits for them at exit.
+_pending: set[concurrent.futures.Future] = set()
 _own_loop_guard = threading.Lock()
 _push_order: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
     weakref.WeakKeyDictionary()
@@ -80,8 +93,8 @@ def _push_loop() -> tuple[asyncio.AbstractEventLoop, asyncio.Lock]:
     layer's queues belong to it, and a Redis layer keeps its connection there); else a loop
     thread of this process's own (the worker, the timers), created once."""
     global _own_loop
-    loop = next((lp for lp in list(_hubs) if lp.is_running() and not lp.is_closed()), None)
     with _own_loop_guard:
+        loop = next((lp for lp in list(_hubs) if lp.is_running() and not lp.is_closed()), None)
         if loop is None:
             if _own_loop is None or _own_loop.is_closed():
                 _own_loop = asyncio.new_event_loop()
@@ -141,7 +154,11 @@ class Hub:
                 log.exception("notifications: hub receive failed; retrying")
                 await asyncio.sleep(1)
                 continue
-            await self.deliver(message)
+            try:
+                await self.deliver(message)
+            except Exception:
+                # A malformed message must not end this process's live pushes.
+                log.exception("notifications: hub could not deliver a message")
 
     async def _rejoin_forever(self) -> None:
         while True:
@@ -179,7 +196,15 @@ def current() -> Hub:
     """The hub of the running event loop (one per server process; tests get one per loop)."""
     loop = asyncio.get_running_loop()
     layer = get_channel_layer()
-    hub = _hubs.get(loop)
-    if hub is None or hub.layer is not layer:
-        hub = _hubs[loop] = Hub(layer)
+    with _own_loop_guard:  # publish() reads _hubs from other threads
+        hub = _hubs.get(loop)
+        if hub is None or hub.layer is not layer:
+            hub = _hubs[loop] = Hub(layer)
     return hub
+
+
+@atexit.register
+def _send_pending_at_exit() -> None:
+    # The push thread is a daemon: without this, a command's last pushes die with it.
+    if _pending:
+        concurrent.futures.wait(list(_pending), timeout=EXIT_WAIT_SECONDS)

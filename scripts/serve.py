@@ -22,13 +22,13 @@ COMMANDS = {
 
 def main() -> int:
     commands = dict(COMMANDS)
-    env = dict(os.environ)
-    if not env.get("REDIS_URL"):
+    envs = {name: dict(os.environ) for name in commands}
+    if not os.environ.get("REDIS_URL"):
         # The in-memory channel layer pushes only to the process that raises a notification:
         # the timers (deadline alerts) run inside the web process then.
         del commands["timers"]
-        env["PANDU_TIMERS_IN_WEB"] = "1"
-    children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
+        envs["web"]["PANDU_TIMERS_IN_WEB"] = "1"
+    children = {name: subprocess.Popen(cmd, env=envs[name]) for name, cmd in commands.items()}
     print(f"Pandu Inovasi berjalan di http://{HOST}:{PORT}/ (Ctrl-C untuk berhenti)", flush=True)
 
     def stop(*_args) -> None:

@@ -12,8 +12,9 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 
 # Stand-ins for the arguments while compiling: within every integer field's range (Django
-# compiles an out-of-range lookup to "no rows"), and unlike any constant the queries hold.
-_SENTINEL = 32_101
+# compiles an out-of-range lookup to "no rows"). Compiled twice with different stand-ins, so a
+# constant of the query can never be taken for an argument.
+_SENTINELS = (20_101, 21_101)
 
 
 class PreparedQuery:
@@ -27,17 +28,23 @@ class PreparedQuery:
         self._compiled: dict[str, tuple[str, list]] = {}
 
     def _compile(self, names: list[str]) -> tuple[str, list]:
-        sentinels = {name: _SENTINEL + i for i, name in enumerate(names)}
-        sql, params = self.build(**sentinels).query.sql_with_params()
-        by_value = {value: name for name, value in sentinels.items()}
+        (sql, first), (again, second) = (
+            self.build(**{name: base + i for i, name in enumerate(names)}).query.sql_with_params()
+            for base in _SENTINELS
+        )
+        if sql != again or len(first) != len(second):
+            raise ValueError("the query's shape depends on its arguments")
         # (argument name, its parameter type: psycopg's Int4 on PostgreSQL) or (None, constant)
-        slots = [
-            (by_value[p], type(p))
-            if isinstance(p, int) and not isinstance(p, bool) and p in by_value
-            else (None, p)
-            for p in params
-        ]
-        if {name for name, _p in slots if name} != set(names):
+        slots = []
+        for a, b in zip(first, second, strict=True):
+            if a == b:
+                slots.append((None, a))
+                continue
+            index = int(a) - _SENTINELS[0]
+            if not 0 <= index < len(names) or int(b) - _SENTINELS[1] != index:
+                raise ValueError("every argument must be used as a plain filter value")
+            slots.append((names[index], type(a)))
+        if {name for name, _c in slots if name} != set(names):
             raise ValueError("every argument must appear as a filter value")
         return sql, slots
 

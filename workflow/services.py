@@ -1,5 +1,6 @@
 """The only code that opens or moves a case."""
 
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from .flows import InnovationFlow
 from .models import CaseEvent, InnovationProcess
 from .prepared import PreparedQuery
 from .signals import case_moved
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -126,30 +129,32 @@ def _complete_task(
     activation.execute()
 
 
-class _CaseBusy(Exception):
-    """Another action holds the case's rows (PostgreSQL refused FOR UPDATE NOWAIT)."""
-
-
-LOCK_ATTEMPTS = 5
+# PostgreSQL errors after which the whole action may simply run again: it was rolled back.
+# 40P01 deadlock detected, 55P03 lock not available (a lock_timeout set by the deployment).
+RETRY_SQLSTATES = {"40P01", "55P03"}
+ATTEMPTS = 5
 
 
 def _locked_case(innovation_id: int) -> InnovationProcess:
     """The case's process with its innovation, both rows locked, in one statement.
 
-    PostgreSQL: FOR UPDATE NOWAIT on the process row (the row viewflow's own lock takes) and the
-    innovation row. SQLite ignores FOR UPDATE: its IMMEDIATE transactions already take the
-    database's write lock when they begin.
+    PostgreSQL: FOR UPDATE on the process row (the row viewflow's own lock takes) and the
+    innovation row, waiting for a concurrent action or edit to commit; the loser then finds
+    the case moved and gets ActionConflict. SQLite ignores FOR UPDATE: its IMMEDIATE
+    transactions already take the database's write lock when they begin.
     """
     try:
         return (
             InnovationProcess.objects.select_related("innovation")
-            .select_for_update(nowait=True, of=("self", "innovation"))
+            .select_for_update(of=("self", "innovation"))
             .get(innovation_id=innovation_id)
         )
     except InnovationProcess.DoesNotExist:
         raise Innovation.DoesNotExist from None
-    except OperationalError as exc:
-        raise _CaseBusy from exc
+
+
+def _retriable(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
 
 def perform_action(
@@ -158,8 +163,7 @@ def perform_action(
     """Take `action` on the case for `user`: check, move the process, record history.
 
     One transaction holding the case's rows; a concurrent move that won first makes this one
-    fail with ActionConflict, never move twice. A case held by another action is retried a few
-    times with back-off.
+    fail with ActionConflict, never move twice. A deadlock is retried a few times with back-off.
     """
     if action not in policy.ACTIONS:
         raise UnknownAction(
@@ -167,11 +171,14 @@ def perform_action(
             fields={"action": [_("Pilih salah satu: %s.") % ", ".join(policy.ACTIONS)]},
         )
     actor = policy.actor_for(user)
-    for attempt in range(LOCK_ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         try:
             return _perform_locked(actor, innovation_id, action, comment)
-        except _CaseBusy:
-            if attempt < LOCK_ATTEMPTS - 1:
+        except OperationalError as exc:
+            if not _retriable(exc):
+                raise
+            log.warning("perform_action: %s on case %s, attempt %d", exc, innovation_id, attempt)
+            if attempt < ATTEMPTS - 1:
                 time.sleep(0.05 * 2**attempt * (1 + random.random()))
     raise ActionConflict(_("Kasus ini baru saja diproses orang lain; muat ulang halaman."))
 

@@ -66,3 +66,35 @@ def test_concurrent_approvals_move_the_case_once():
     assert new_events == 1
     # The process moved once too: one mentoring task, not one per winner.
     assert innovation.process.task_set.filter(flow_task=InnovationFlow.mentoring).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_action_waits_for_an_edit_holding_the_case_row_then_moves():
+    from django.db import transaction
+
+    from mentoring.models import Innovation
+    from tests.factories import act
+
+    org = Org()
+    innovation = new_innovation(org)
+    locked, release = threading.Event(), threading.Event()
+
+    def editor():  # like an evidence upload: the case row locked while the file is stored
+        try:
+            with transaction.atomic():
+                Innovation.objects.select_for_update().get(pk=innovation.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    assert locked.wait(10)
+    threading.Timer(1.5, release.set).start()
+    started = time.monotonic()
+    moved = act(org.operator, innovation, "submit")  # waits, no 409
+    waited = time.monotonic() - started
+    thread.join(10)
+    assert moved.stage == Stage.PROPOSAL_GATE
+    assert waited >= 1.4, waited

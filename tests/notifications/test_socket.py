@@ -520,3 +520,35 @@ def test_deadline_alerts_raised_on_a_thread_of_the_web_process_arrive_live():
         await comm.disconnect()
 
     run(scenario)
+
+
+def test_a_socket_that_crashed_or_was_cancelled_leaves_the_hub(monkeypatch):
+    from notifications import consumers, hub
+
+    org = Org()
+    headers = token_headers(org.head)
+
+    async def broken_count(self):
+        raise RuntimeError("database down")
+
+    async def slow_replay(self, since):
+        await asyncio.sleep(5)
+
+    async def scenario():
+        with monkeypatch.context() as patch:
+            patch.setattr(consumers.NotificationConsumer, "count_unread", broken_count)
+            crashed = socket(headers)
+            await crashed.connect(timeout=TIMEOUT)
+            await asyncio.sleep(0.2)
+        assert hub.current().sockets == {}
+        with monkeypatch.context() as patch:
+            patch.setattr(consumers.NotificationConsumer, "replay", slow_replay)
+            stuck = socket(headers, since=0)
+            await connect(stuck)  # accepted; the replay hangs
+            assert set(hub.current().sockets) == {org.head.pk}
+            # The client goes away; the app, still in its replay, is cancelled on the timeout.
+            await stuck.disconnect(timeout=0.5)
+            await asyncio.sleep(0.1)
+        assert hub.current().sockets == {}
+
+    run(scenario)

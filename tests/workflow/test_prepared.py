@@ -65,3 +65,19 @@ def test_objects_gives_the_model_instances_the_orm_gives():
         (org.head.pk, "head"),
         (org.operator.pk, "operator"),
     ]
+
+
+def test_a_constant_equal_to_a_stand_in_stays_a_constant():
+    from workflow import prepared
+
+    org = Org()
+    stand_in = prepared._SENTINELS[0]  # what `unit` is compiled with first
+    query = PreparedQuery(
+        lambda unit: (
+            Membership.objects.filter(unit_id=unit)
+            .exclude(user_id=stand_in)
+            .order_by("position")
+            .values_list("user_id")
+        )
+    )
+    assert query.rows(unit=org.unit.pk) == [(org.head.pk,), (org.operator.pk,)]
