@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -38,3 +39,7 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()
+        # Database work done while Playwright ran got a connection of its own (another
+        # context for Django's per-context connections); left open, PostgreSQL refuses to
+        # drop the test database at the end of the session.
+        connections.close_all()
