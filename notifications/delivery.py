@@ -20,12 +20,13 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import selectors
 from .models import (
     DEFAULT_EMAIL_MODE,
     Channel,
@@ -45,7 +46,6 @@ BACKOFF_SECONDS = (30, 120, 600, 1800)
 CLAIM_SECONDS = 300
 # A pending row untouched this long lost its task (worker crash, enqueue failure).
 STALE_AFTER = timedelta(minutes=15)
-LOOKUP_CHUNK = 500
 
 
 class Skip(Exception):
@@ -73,27 +73,6 @@ def absolute_url(path: str) -> str:
 # --- scheduling (inside the notification's transaction) ---------------------------------------
 
 
-def _addresses_and_modes(user_ids: set[int]) -> list[tuple[int, str, str | None, str | None]]:
-    """(user id, e-mail, kind, mode) per stored preference; (user id, e-mail, None, None) for
-    someone with none. Raw SQL: it runs in every action, and the ORM's LEFT JOIN took longer to
-    compile than to run."""
-    users = get_user_model()._meta.db_table
-    prefs = NotificationPreference._meta.db_table
-    ids = sorted(user_ids)
-    rows = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), LOOKUP_CHUNK):
-            chunk = ids[start : start + LOOKUP_CHUNK]
-            cursor.execute(
-                f"SELECT u.id, u.email, p.kind, p.email FROM {users} u"
-                f" LEFT JOIN {prefs} p ON p.user_id = u.id"
-                f" WHERE u.id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            rows.extend(cursor.fetchall())
-    return rows
-
-
 def schedule(notifications: list[Notification]) -> list[Delivery]:
     """Write the delivery rows new notifications need and enqueue their tasks on commit
     (called once, in the transaction that creates the notifications).
@@ -106,7 +85,9 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
     webhook = webhook_enabled()
     emails: dict[int, str] = {}
     stored: dict[tuple[int, str], str] = {}
-    for user_id, email, kind, mode in _addresses_and_modes({n.recipient_id for n in notifications}):
+    for user_id, email, kind, mode in selectors.addresses_and_modes(
+        user_ids={n.recipient_id for n in notifications}
+    ):
         emails[user_id] = email
         if kind:
             stored[(user_id, kind)] = mode

@@ -82,7 +82,8 @@ def publish(
 _own_loop: asyncio.AbstractEventLoop | None = None
 # Pushes not sent yet; a short-lived process (a management command) waits for them at exit.
 _pending: set[concurrent.futures.Future] = set()
-_own_loop_guard = threading.Lock()
+# Guards _hubs, _own_loop and _push_order: the server loop and publishing threads share them.
+_guard = threading.Lock()
 _push_order: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
     weakref.WeakKeyDictionary()
 )
@@ -93,7 +94,7 @@ def _push_loop() -> tuple[asyncio.AbstractEventLoop, asyncio.Lock]:
     layer's queues belong to it, and a Redis layer keeps its connection there); else a loop
     thread of this process's own (the worker, the timers), created once."""
     global _own_loop
-    with _own_loop_guard:
+    with _guard:
         loop = next((lp for lp in list(_hubs) if lp.is_running() and not lp.is_closed()), None)
         if loop is None:
             if _own_loop is None or _own_loop.is_closed():
@@ -196,7 +197,7 @@ def current() -> Hub:
     """The hub of the running event loop (one per server process; tests get one per loop)."""
     loop = asyncio.get_running_loop()
     layer = get_channel_layer()
-    with _own_loop_guard:  # publish() reads _hubs from other threads
+    with _guard:
         hub = _hubs.get(loop)
         if hub is None or hub.layer is not layer:
             hub = _hubs[loop] = Hub(layer)

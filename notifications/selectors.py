@@ -1,12 +1,14 @@
 """Reads: a person's notifications, unread counts and e-mail preferences."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import QuerySet
 
 from .models import DEFAULT_EMAIL_MODE, Kind, Notification, NotificationPreference
 
-COUNT_CHUNK = 500
+# Ids per statement in the IN lists below (well under SQLite's parameter limit).
+IDS_CHUNK = 500
 
 
 def notifications_for(
@@ -25,25 +27,47 @@ def unread_count(*, user_id: int) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
 
 
-def unread_counts(*, user_ids: set[int]) -> dict[int, int]:
-    """Unread counts for several people (people with none are absent -> 0).
-
-    Raw SQL: it follows every action's push, and the ORM's GROUP BY took longer to compile
-    than to run; it walks the partial index `notification_unread`.
-    """
-    counts = dict.fromkeys(user_ids, 0)
-    ids = sorted(user_ids)
-    table = Notification._meta.db_table
+def _rows_for_ids(sql: str, ids: set[int]) -> list[tuple]:
+    """Run `sql` (its `{ids}` a placeholder list) over `ids` in chunks; all the rows."""
+    ordered = sorted(ids)
+    rows: list[tuple] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), COUNT_CHUNK):
-            chunk = ids[start : start + COUNT_CHUNK]
-            cursor.execute(
-                f"SELECT recipient_id, COUNT(*) FROM {table} WHERE read_at IS NULL"
-                f" AND recipient_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY recipient_id",
-                chunk,
-            )
-            counts.update(cursor.fetchall())
+        for start in range(0, len(ordered), IDS_CHUNK):
+            chunk = ordered[start : start + IDS_CHUNK]
+            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+# The two reads below run in every action that notifies someone: raw SQL, because the ORM
+# took longer to compile them than the database to run them.
+
+
+def unread_counts(*, user_ids: set[int]) -> dict[int, int]:
+    """Unread counts for several people (people with none are absent -> 0); walks the partial
+    index `notification_unread`."""
+    counts = dict.fromkeys(user_ids, 0)
+    table = Notification._meta.db_table
+    counts.update(
+        _rows_for_ids(
+            f"SELECT recipient_id, COUNT(*) FROM {table} WHERE read_at IS NULL"
+            " AND recipient_id IN ({ids}) GROUP BY recipient_id",
+            user_ids,
+        )
+    )
     return counts
+
+
+def addresses_and_modes(*, user_ids: set[int]) -> list[tuple[int, str, str | None, str | None]]:
+    """(user id, e-mail, kind, mode) per stored preference; (user id, e-mail, None, None) for
+    someone with none."""
+    users = get_user_model()._meta.db_table
+    prefs = NotificationPreference._meta.db_table
+    return _rows_for_ids(
+        f"SELECT u.id, u.email, p.kind, p.email FROM {users} u"
+        f" LEFT JOIN {prefs} p ON p.user_id = u.id WHERE u.id IN ({{ids}})",
+        user_ids,
+    )
 
 
 def latest_id(*, user_id: int) -> int:

@@ -153,6 +153,10 @@ def _locked_case(innovation_id: int) -> InnovationProcess:
         raise Innovation.DoesNotExist from None
 
 
+def _moved_meanwhile() -> ActionConflict:
+    return ActionConflict(_("Kasus ini baru saja diproses orang lain; muat ulang halaman."))
+
+
 def _retriable(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
@@ -180,7 +184,7 @@ def perform_action(
             log.warning("perform_action: %s on case %s, attempt %d", exc, innovation_id, attempt)
             if attempt < ATTEMPTS - 1:
                 time.sleep(0.05 * 2**attempt * (1 + random.random()))
-    raise ActionConflict(_("Kasus ini baru saja diproses orang lain; muat ulang halaman."))
+    raise _moved_meanwhile()
 
 
 @transaction.atomic
@@ -204,9 +208,7 @@ def _perform_locked(
                 ]
             _complete_task(process, from_stage, user, action, comment)
     except TransitionNotAllowed as exc:
-        raise ActionConflict(
-            _("Kasus ini baru saja diproses orang lain; muat ulang halaman.")
-        ) from exc
+        raise _moved_meanwhile() from exc
     innovation.stage = policy.target_stage(from_stage, action)
     innovation.awaiting = policy.holder_of(innovation.stage)
     innovation.save(update_fields=["stage", "awaiting", "updated_at"])
