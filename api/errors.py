@@ -1,6 +1,6 @@
 """One error body for the whole API: {"detail": message, "errors": {field: [messages]}}.
 
-DRF's own exceptions, the workflow's WorkflowError (raised by every service) and Django's
+DRF's own exceptions, the workflow's ServiceError (raised by every service) and Django's
 DoesNotExist all come out in that shape, so a client reads every failure the same way.
 """
 
@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from workflow.errors import WorkflowError
+from core.errors import ServiceError
 
 
 def _as_field_errors(detail) -> dict:
@@ -29,7 +29,7 @@ def _body(detail: str, errors: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, ServiceError):
         set_rollback()
         return Response(_body(exc.message, exc.fields), status=exc.status)
     if isinstance(exc, (ObjectDoesNotExist, Http404)):

@@ -12,7 +12,6 @@ from mentoring.models import (
     EvidenceItem,
     FollowUp,
     Innovation,
-    Maturity,
     MentoringSession,
     Unit,
     Urusan,
@@ -252,23 +251,6 @@ class InnovationSerializer(serializers.ModelSerializer):
                     }
                 )
         return super().to_internal_value(data)
-
-    def validate(self, attrs):
-        trial, implementation = attrs.get("trial_date"), attrs.get("implementation_date")
-        if self.instance is None and trial and implementation and implementation < trial:
-            raise serializers.ValidationError(
-                {"implementation_date": [_("Waktu penerapan tidak boleh sebelum waktu uji coba.")]}
-            )
-        if (
-            self.instance is None
-            and attrs.get("maturity", Maturity.INISIATIF) != Maturity.INISIATIF
-        ):
-            errors = Innovation(
-                trial_date=trial, implementation_date=implementation
-            ).maturity_errors(attrs["maturity"])
-            if errors:
-                raise serializers.ValidationError({k: [v] for k, v in errors.items()})
-        return attrs
 
 
 class InnovationUpdateSerializer(InnovationSerializer):

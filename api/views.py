@@ -1,10 +1,11 @@
-"""API v1 endpoints: thin wrappers over mentoring/workflow selectors and services.
+"""API v1 endpoints: thin wrappers over the selectors and services.
 
-Every write goes through a service (workflow.services for moves, mentoring.services for the rest);
-their WorkflowErrors become HTTP answers in api.errors.
+Every write goes through a service (workflow.services for everything on a case); serializers
+parse the input, and the services' ServiceErrors become HTTP answers in api.errors.
 """
 
-from django.db import transaction
+from typing import cast
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,8 +19,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mentoring import selectors
-from mentoring import services as mentoring_services
 from mentoring.models import (
     EvidenceItem,
     FollowUp,
@@ -29,12 +28,12 @@ from mentoring.models import (
     MentorAssignment,
     MentoringSession,
     Role,
-    Stage,
     Unit,
 )
-from workflow import deadlines, policy
-from workflow import services as workflow_services
-from workflow.errors import GuardFailed
+from mentoring.people import Actor, actor_for
+from mentoring.profile import ProfileChanges
+from mentoring.selectors import current_mentors
+from workflow import deadlines, lifecycle, policy, selectors, services
 from workflow.models import CaseEvent
 
 from . import serializers as s
@@ -64,7 +63,7 @@ def innovation_queryset():
 def visible_innovation(request, pk: int, queryset=None) -> Innovation:
     """The case, or 404 when it does not exist and 403 when the caller may not see it."""
     innovation = (queryset if queryset is not None else innovation_queryset()).get(pk=pk)
-    if not policy.can_view(policy.actor_for(request.user), innovation):
+    if not policy.can_view(actor_for(request.user), innovation):
         raise PermissionDenied(_("Anda tidak memiliki akses ke inovasi ini."))
     return innovation
 
@@ -72,7 +71,7 @@ def visible_innovation(request, pk: int, queryset=None) -> Innovation:
 class ActorContextMixin:
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["actor"] = policy.actor_for(self.request.user)
+        context["actor"] = actor_for(self.request.user)
         return context
 
 
@@ -100,7 +99,7 @@ class MeView(APIView):
     @extend_schema(responses={200: s.MeSerializer, **errors(401)})
     def get(self, request):
         user = request.user
-        actor = policy.actor_for(user)
+        actor = actor_for(user)
         memberships = Membership.objects.filter(user=user).select_related("unit")
         assignments = (
             MentorAssignment.objects.filter(mentor=user)
@@ -158,7 +157,7 @@ class UnitDetailView(APIView):
         unit.year = year
         unit.head = next((m.user for m in members if m.position == Membership.Position.HEAD), None)
         unit.operators = [m.user for m in members if m.position == Membership.Position.OPERATOR]
-        unit.mentors = selectors.current_mentors(unit=unit, year=year)
+        unit.mentors = current_mentors(unit=unit, year=year)
         return Response(s.UnitDetailSerializer(unit).data)
 
 
@@ -185,9 +184,9 @@ LIST_PARAMETERS = [
 ]
 
 
-def default_unit(actor: policy.Actor) -> Unit:
+def default_unit(actor: Actor) -> Unit:
     """The caller's unit when they work in exactly one; otherwise they must name it."""
-    units = [unit_id for unit_id in actor.head_of | actor.operator_of if actor.works_in(unit_id)]
+    units = sorted(actor.own_units)
     if len(units) != 1:
         raise ValidationError(
             {"unit": [_("Sebutkan kode unit: Anda tidak bekerja tepat di satu unit.")]}
@@ -203,7 +202,7 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
             user=self.request.user, params=self.request.query_params
         ).select_related("created_by")
         prefetches = ["related_urusan"]
-        if policy.actor_for(self.request.user).has(Role.VERIFIER):
+        if actor_for(self.request.user).has(Role.VERIFIER):
             # policy.has_mentored reads prefetched sessions instead of one query per row.
             prefetches.append(
                 Prefetch("sessions", MentoringSession.objects.only("id", "innovation", "mentor"))
@@ -220,29 +219,12 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
         """Propose a new innovation: opens its case in the proposal stage."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        # A new case is in the proposal stage: only what may be edited there (the report comes
-        # later, in pelaporan).
-        refused = sorted(set(data) - policy.EDITABLE_BY_STAGE[Stage.PROPOSAL] - {"unit", "year"})
-        if refused:
-            raise GuardFailed(
-                _("Sebagian kolom tidak dapat diisi pada tahap usulan."),
-                fields={name: [_("Kolom ini diisi pada tahap pelaporan.")] for name in refused},
-            )
-        actor = policy.actor_for(request.user)
-        unit = data.pop("unit", None) or default_unit(actor)
-        related = data.pop("related_urusan", None)
-        data.setdefault("year", timezone.localdate().year)
-        with transaction.atomic():
-            result = workflow_services.open_case(
-                user=request.user, innovation=Innovation(unit=unit, **data)
-            )
-            if related:
-                mentoring_services.update_innovation(
-                    user=request.user,
-                    innovation_id=result.innovation.pk,
-                    changes={"related_urusan": related},
-                )
+        profile = dict(serializer.validated_data)
+        unit = profile.pop("unit", None) or default_unit(actor_for(request.user))
+        year = profile.pop("year", None) or timezone.localdate().year
+        result = services.create_innovation(
+            user=request.user, unit=unit, year=year, profile=cast(ProfileChanges, profile)
+        )
         innovation = innovation_queryset().get(pk=result.innovation.pk)
         return Response(
             self.get_serializer(innovation).data,
@@ -266,23 +248,25 @@ class InnovationDetailView(ActorContextMixin, generics.GenericAPIView):
     def patch(self, request, pk: int):
         """Change profile or report fields the caller may edit in the current stage."""
         innovation = visible_innovation(request, pk)
-        if not policy.editable_fields(policy.actor_for(request.user), innovation):
+        if not policy.editable_fields(actor_for(request.user), innovation):
             raise PermissionDenied(_("Anda tidak dapat mengubah inovasi ini pada tahap sekarang."))
         serializer = s.InnovationUpdateSerializer(
             innovation, data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        mentoring_services.update_innovation(
-            user=request.user, innovation_id=pk, changes=dict(serializer.validated_data)
+        services.update_innovation(
+            user=request.user,
+            innovation_id=pk,
+            changes=cast(ProfileChanges, dict(serializer.validated_data)),
         )
         return Response(self.get_serializer(innovation_queryset().get(pk=pk)).data)
 
 
-def _action_item(innovation: Innovation, name: str) -> dict:
+def _action_item(move: lifecycle.Transition) -> dict:
     return {
-        "name": name,
-        "label": str(policy.ACTION_LABELS[name]),
-        "comment_required": policy.comment_required(innovation.stage, name),
+        "name": move.action.value,
+        "label": str(move.action.label),
+        "comment_required": move.comment_required,
     }
 
 
@@ -291,10 +275,8 @@ class ActionListView(APIView):
     def get(self, request, pk: int):
         """The actions the caller may take on the case now."""
         innovation = visible_innovation(request, pk, Innovation.objects.all())
-        names = policy.allowed_actions(policy.actor_for(request.user), innovation)
-        return Response(
-            s.ActionSerializer([_action_item(innovation, n) for n in names], many=True).data
-        )
+        moves = policy.allowed_transitions(actor_for(request.user), innovation)
+        return Response(s.ActionSerializer([_action_item(m) for m in moves], many=True).data)
 
 
 class ActionView(generics.GenericAPIView):
@@ -308,13 +290,13 @@ class ActionView(generics.GenericAPIView):
         """Take an action (submit, approve, return, complete, accept, close, reject, withdraw)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = workflow_services.perform_action(
+        result = services.perform_action(
             user=request.user,
             innovation_id=pk,
             action=name,
             comment=serializer.validated_data["comment"],
         )
-        context = {**self.get_serializer_context(), "actor": policy.actor_for(request.user)}
+        context = {**self.get_serializer_context(), "actor": actor_for(request.user)}
         body = {"innovation": innovation_queryset().get(pk=pk), "event": result.event}
         return Response(s.ActionResultSerializer(body, context=context).data)
 
@@ -356,14 +338,17 @@ class SessionListView(generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        session = mentoring_services.log_session(
+        session = services.log_session(
             user=request.user,
             innovation_id=pk,
             date=data["date"],
             mode=data["mode"],
             topic=data["topic"],
             notes=data.get("notes", ""),
-            follow_ups=[dict(item) for item in data.get("follow_ups", [])],
+            follow_ups=[
+                services.FollowUpInput(description=item["description"], due_date=item["due_date"])
+                for item in data.get("follow_ups", [])
+            ],
         )
         session = self.get_queryset().get(pk=session.pk)
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
@@ -409,7 +394,7 @@ class EvidenceListView(generics.ListCreateAPIView):
                     ]
                 }
             )
-        item = mentoring_services.add_evidence(
+        item = services.add_evidence(
             user=request.user,
             innovation_id=pk,
             indicator_id=indicator_id,
@@ -432,7 +417,7 @@ class EvidenceReviewView(generics.GenericAPIView):
         """Mark an evidence item valid or invalid (a verifier who did not mentor the case)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        mentoring_services.review_evidence(
+        services.review_evidence(
             user=request.user,
             evidence_id=pk,
             valid=serializer.validated_data["valid"],

@@ -65,7 +65,7 @@ def innovations_to(total: int, org, units: list, urusan) -> None:
     from django.utils import timezone
 
     from mentoring.models import FollowUp, Innovation, MentoringSession, Stage
-    from workflow import policy
+    from workflow import lifecycle
     from workflow.models import StageVisit
 
     have = Innovation.objects.filter(name__startswith=PREFIX).count()
@@ -80,7 +80,7 @@ def innovations_to(total: int, org, units: list, urusan) -> None:
             inisiator="asn",
             main_urusan=urusan,
             stage=stages[i % len(stages)],
-            awaiting=policy.holder_of(stages[i % len(stages)]),
+            awaiting=lifecycle.holder_of(stages[i % len(stages)]),
             created_by=org.operator,
         )
         for i in range(have, total)
@@ -95,12 +95,12 @@ def innovations_to(total: int, org, units: list, urusan) -> None:
                 StageVisit(
                     innovation=case,
                     stage=stage,
-                    holder=policy.holder_of(stage),
+                    holder=lifecycle.holder_of(stage),
                     entered_at=start + dt.timedelta(days=5 * k),
                     left_at=start + dt.timedelta(days=5 * k + 1 + (i + k) % 7),
                 )
             )
-        if case.stage in policy.LIFECYCLE:
+        if case.stage in lifecycle.DEFAULT_SLA_DAYS:
             due = today + dt.timedelta(days=i % 20 - 10)
             visits.append(
                 StageVisit(

@@ -121,19 +121,19 @@ def make_people(n: int):
 
 
 def new_case(unit, operator):
-    from mentoring.models import Innovation, Urusan
+    from mentoring.models import Urusan
     from workflow import services
 
-    innovation = Innovation(
-        unit=unit,
-        year=2026,
-        name=f"Bench {time.time_ns()}",
-        bentuk="pelayanan_publik",
-        jenis="digital",
-        inisiator="asn",
-        main_urusan=Urusan.objects.get(code="kesehatan"),
-    )
-    return services.open_case(user=operator, innovation=innovation).innovation
+    profile = {
+        "name": f"Bench {time.time_ns()}",
+        "bentuk": "pelayanan_publik",
+        "jenis": "digital",
+        "inisiator": "asn",
+        "main_urusan": Urusan.objects.get(code="kesehatan"),
+    }
+    return services.create_innovation(
+        user=operator, unit=unit, year=2026, profile=profile
+    ).innovation
 
 
 def act_timed(user, innovation, action: str) -> float:

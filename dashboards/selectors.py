@@ -12,7 +12,6 @@ date has not.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 from collections import defaultdict
@@ -50,9 +49,11 @@ from mentoring.models import (
     Unit,
     UnitKind,
 )
+from mentoring.people import actor_for
 from scoring import selectors as scoring
-from workflow import deadlines, policy
-from workflow.models import DEFAULT_SLA_DAYS, StageVisit
+from workflow import deadlines
+from workflow.lifecycle import DEFAULT_SLA_DAYS
+from workflow.models import StageVisit
 
 CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
 # Stages with a clock, in lifecycle order (the cycle-time chart's rows).
@@ -242,51 +243,6 @@ def programme_year(*, raw: str | None, today: dt.date | None = None) -> tuple[in
     }
 
 
-class WorkingDays:
-    """Fast working-day counts for many date pairs: weekday arithmetic minus the holidays
-    (national ones from the `holidays` package and the admins' days, as workflow.deadlines)."""
-
-    def __init__(self, *, extra_days: Iterable[dt.date] = ()) -> None:
-        self.extra_days = frozenset(extra_days)
-        self._years: set[int] = set()
-        self._off: list[dt.date] = []
-
-    def _load(self, first: dt.date, last: dt.date) -> None:
-        missing = set(range(first.year, last.year + 1)) - self._years
-        if not missing:
-            return
-        days = set(self._off)
-        for year in missing:
-            days |= deadlines.national_holidays(year)
-            days |= {day for day in self.extra_days if day.year == year}
-        self._years |= missing
-        self._off = sorted(day for day in days if day.weekday() < 5)
-
-    def after(self, start: dt.date, end: dt.date) -> int:
-        """Working days after `start` up to and including `end` (0 when end <= start)."""
-        if end <= start:
-            return 0
-        self._load(start, end)
-        days = (end - start).days
-        weekdays = days // 7 * 5
-        for offset in range(1, days % 7 + 1):
-            if (start + dt.timedelta(days=offset + days // 7 * 7)).weekday() < 5:
-                weekdays += 1
-        off = bisect.bisect_right(self._off, end) - bisect.bisect_right(self._off, start)
-        return weekdays - off
-
-    def overdue(self, due: dt.date | None, today: dt.date) -> int:
-        """As workflow.deadlines.days_overdue: working days from `due` to `today`, both in."""
-        if due is None or due > today:
-            return 0
-        return self.after(due - dt.timedelta(days=1), today)
-
-
-def _working_days() -> WorkingDays:
-    # deadlines.calendar() caches the admins' holidays: at most one query per cache period.
-    return WorkingDays(extra_days=deadlines.calendar().extra_days)
-
-
 def percentile(values: list[float], fraction: float) -> float | None:
     """Linear interpolation between closest ranks (PostgreSQL percentile_cont); None if empty."""
     if not values:
@@ -320,7 +276,9 @@ def _with_clock(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
     )
 
 
-def _case_rows(qs: QuerySet[Innovation], *, today: dt.date, days: WorkingDays) -> list[CaseRow]:
+def _case_rows(
+    qs: QuerySet[Innovation], *, today: dt.date, days: deadlines.WorkingCalendar
+) -> list[CaseRow]:
     stages, holders = dict(Stage.choices), dict(Holder.choices)
     rows = []
     for case in qs.values(
@@ -359,7 +317,7 @@ def _case_rows(qs: QuerySet[Innovation], *, today: dt.date, days: WorkingDays) -
                 holder_name=names.get(holder) or "",
                 waiting_since=case["entered_at"],
                 due_date=due,
-                days_overdue=days.overdue(due, today),
+                days_overdue=days.days_overdue(due, today),
                 due_soon=bool(
                     due and due > today and case["remind_on"] and case["remind_on"] <= today
                 ),
@@ -479,7 +437,7 @@ def mentor_dashboard(
     return MentorDashboard(
         year=year,
         units=tuple(units),
-        attention=tuple(_case_rows(attention, today=today, days=_working_days())),
+        attention=tuple(_case_rows(attention, today=today, days=deadlines.calendar())),
         overdue=sum(u.overdue for u in units),
         due_soon=sum(u.due_soon for u in units),
         units_without=sum(u.without_innovation for u in units),
@@ -506,7 +464,7 @@ def head_dashboard(
         )
         .order_by("name", "pk")
     )
-    days = _working_days()
+    days = deadlines.calendar()
     waiting = _with_clock(
         Innovation.objects.filter(unit_id__in=unit_ids, awaiting=Holder.HEAD)
     ).order_by("entered_at", "pk")
@@ -591,7 +549,7 @@ def mentor_workload(*, year: int, today: dt.date) -> tuple[MentorLoad, ...]:
 def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
     """Median and 90th percentile of the working days each finished visit of the year's cases
     spent in its stage (one query for the (stage, entered, left) tuples)."""
-    days = _working_days()
+    days = deadlines.calendar()
     spent: dict[str, list[float]] = defaultdict(list)
     zone = timezone.get_current_timezone()
     visits = StageVisit.objects.filter(
@@ -621,7 +579,7 @@ def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
     memo: dict[tuple[dt.date, dt.date], int] = {}
     for stage, entered, left, count in rows:
         if (entered, left) not in memo:
-            memo[(entered, left)] = days.after(entered, left)
+            memo[(entered, left)] = days.count(entered + dt.timedelta(days=1), left)
         spent[stage].extend([memo[(entered, left)]] * count)
     labels = dict(Stage.choices)
     return tuple(
@@ -679,7 +637,7 @@ def summary(*, year: int, today: dt.date | None = None) -> Summary:
         units_without=tuple(without[:UNITS_WITHOUT_LIMIT]),
         units_without_count=len(without),
         mentors=mentor_workload(year=year, today=today),
-        overdue=tuple(_case_rows(overdue_rows, today=today, days=_working_days())),
+        overdue=tuple(_case_rows(overdue_rows, today=today, days=deadlines.calendar())),
         overdue_count=overdue_count,
         cycle=cycle_times(year=year),
     )
@@ -719,7 +677,7 @@ def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[
     today = today or timezone.localdate()
     prefetch_related_objects([innovation], "visits")
     visits = list(innovation.visits.all())
-    days = _working_days() if any(v.due_date for v in visits) else None
+    days = deadlines.calendar() if any(v.due_date for v in visits) else None
     stages, holders = dict(Stage.choices), dict(Holder.choices)
     rows = []
     for visit in visits:
@@ -733,7 +691,7 @@ def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[
                 left_at=visit.left_at,
                 sla_days=visit.sla_days,
                 due_date=visit.due_date,
-                days_late=days.overdue(visit.due_date, end) if days else 0,
+                days_late=days.days_overdue(visit.due_date, end) if days else 0,
             )
         )
     return rows
@@ -749,7 +707,7 @@ def home_dashboard(
     (units assigned in `year`), OPD head (units they head), admin (summary + IID estimate),
     observer (the same, read-only). The query count depends on the roles, never on the data."""
     today = today or timezone.localdate()
-    actor = policy.actor_for(user)
+    actor = actor_for(user)
     sections: list[str] = []
     mentor = head = board = iid = None
     if actor.has(Role.MENTOR):

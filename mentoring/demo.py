@@ -25,9 +25,10 @@ from viewflow.workflow.status import STATUS
 from scoring import services as scoring_services
 from workflow import deadlines
 from workflow import services as workflow_services
-from workflow.models import DEFAULT_SLA_DAYS, CaseEvent, InnovationProcess, StageVisit
+from workflow.lifecycle import DEFAULT_SLA_DAYS
+from workflow.models import CaseEvent, InnovationProcess, StageVisit
+from workflow.roles import ensure_roles
 
-from . import services as mentoring_services
 from .models import (
     OPEN_STAGES,
     Attachment,
@@ -45,7 +46,6 @@ from .models import (
     Unit,
     Urusan,
 )
-from .roles import ensure_roles
 
 KECAMATAN = [
     "Anggana",
@@ -879,7 +879,7 @@ class _CaseDriver:
 
     def edit(self, user: User, changes: dict, gap=(2.0, 48.0)) -> None:
         self._moment(*gap)
-        mentoring_services.update_innovation(
+        workflow_services.update_innovation(
             user=user, innovation_id=self.innovation.pk, changes=changes
         )
 
@@ -891,18 +891,20 @@ class _CaseDriver:
     def open(self) -> None:
         moment = self._moment(0, 0)
         idea = self.idea
-        innovation = Innovation(
+        result = workflow_services.create_innovation(
+            user=self.p.operator,
             unit=self.p.unit,
             year=self.year,
-            name=self.values["name"],
-            bentuk=idea.bentuk,
-            jenis=idea.jenis,
-            inisiator=self.rng.choice(
-                [Inisiator.PERANGKAT_DAERAH] * 3 + [Inisiator.ASN, Inisiator.KEPALA_DAERAH]
-            ),
-            main_urusan=self.s.urusan[idea.urusan],
+            profile={
+                "name": self.values["name"],
+                "bentuk": idea.bentuk,
+                "jenis": idea.jenis,
+                "inisiator": self.rng.choice(
+                    [Inisiator.PERANGKAT_DAERAH] * 3 + [Inisiator.ASN, Inisiator.KEPALA_DAERAH]
+                ),
+                "main_urusan": self.s.urusan[idea.urusan],
+            },
         )
-        result = workflow_services.open_case(user=self.p.operator, innovation=innovation)
         self.innovation = result.innovation
         moment.events.append(result.event.pk)
         self._snapshot_tasks(moment)
@@ -945,14 +947,17 @@ class _CaseDriver:
             topic if topic is not None else self.rng.randrange(len(SESSION_TOPICS))
         ]
         follow = self.rng.sample(FOLLOW_UPS, self.rng.randint(1, 2))
-        session = mentoring_services.log_session(
+        session = workflow_services.log_session(
             user=mentor,
             innovation_id=self.innovation.pk,
             date=self.s.now.date(),
             mode=mode,
             topic=title,
             notes=f"Pendampingan {self.values['name']} bersama tim inovasi {self.p.unit.name}.",
-            follow_ups=[{"description": d, "due_date": self.s.now.date()} for d in follow],
+            follow_ups=[
+                workflow_services.FollowUpInput(description=d, due_date=self.s.now.date())
+                for d in follow
+            ],
         )
         moment.sessions.append(session.pk)
 
@@ -970,7 +975,7 @@ class _CaseDriver:
     def _upload(self, indicators: list[Indicator], gap=(24, 120)) -> None:
         moment = self._moment(*gap)
         for indicator in indicators:
-            item = mentoring_services.add_evidence(
+            item = workflow_services.add_evidence(
                 user=self.p.operator,
                 innovation_id=self.innovation.pk,
                 indicator_id=indicator.pk,
@@ -1018,7 +1023,7 @@ class _CaseDriver:
                 self._upload(mandatory[: self.rng.randint(0, len(mandatory) - 1)] + optional[:1])
             if self.rng.random() < 0.3:
                 moment = self._moment(2, 24)
-                attachment = mentoring_services.add_attachment(
+                attachment = workflow_services.add_attachment(
                     user=self.p.operator,
                     innovation_id=self.innovation.pk,
                     kind=Attachment.Kind.ANGGARAN,
@@ -1040,7 +1045,7 @@ class _CaseDriver:
         moment = self._moment(24, 120)
         for item in items:
             bad = item.pk in invalid
-            mentoring_services.review_evidence(
+            workflow_services.review_evidence(
                 user=self.verifier,
                 evidence_id=item.pk,
                 valid=not bad,

@@ -1,6 +1,7 @@
 """The domain: organisation units, people, mentor assignments, innovations, sessions, evidence."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -273,6 +274,9 @@ class Innovation(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    # PostgreSQL's text-search vector of the texts above, kept by a trigger (migration 0006)
+    # and searched through its GIN index; always empty on SQLite, which searches by substring.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["-id"]

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from core.errors import GuardFailed
+
 # Content types accepted as evidence (data dukung): PDF, images, office documents, MP4 video.
 ALLOWED_TYPES = {
     "application/pdf",
@@ -58,3 +60,16 @@ def upload_errors(upload: UploadedFile | None) -> tuple[str | None, list[str]]:
             % {"type": content_type or _("tidak dikenal")}
         ]
     return content_type, []
+
+
+def stored_file_fields(upload: UploadedFile | None, *, field: str) -> dict:
+    """The CaseFile fields for an accepted upload; GuardFailed naming `field` otherwise."""
+    content_type, errors = upload_errors(upload)
+    if errors or upload is None:
+        raise GuardFailed(errors[0], fields={field: errors})
+    return {
+        "file": upload,
+        "original_name": (upload.name or "")[:255],
+        "content_type": content_type,
+        "size": upload.size,
+    }

@@ -8,10 +8,10 @@ from . import services
 
 
 @receiver(case_moved, dispatch_uid="notifications.case_moved")
-def on_case_moved(sender, *, event, innovation, **kwargs) -> None:
+def on_case_moved(sender, *, event, innovation, transition, **kwargs) -> None:
     # Inside the action's transaction: an error here rolls the action back, by design,
     # so that an action never commits without its notifications.
-    services.notify_case_moved(event=event, innovation=innovation)
+    services.notify_case_moved(event=event, innovation=innovation, move=transition)
 
 
 @receiver(deadline_alerts, dispatch_uid="notifications.deadline_alerts")

@@ -9,14 +9,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from mentoring.models import Innovation, Stage
-from workflow.errors import GuardFailed
+from core.errors import GuardFailed
+from mentoring.models import Innovation
+from workflow.lifecycle import Transition
 from workflow.models import CaseEvent
 
-from . import delivery, hub, rules, selectors
+from . import delivery, hub, rules, selectors, texts
 from .models import EmailMode, Kind, Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
@@ -39,57 +39,6 @@ def as_message(notification: Notification) -> dict:
     }
 
 
-def _person(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _texts(kind: str, event: CaseEvent, innovation: Innovation) -> tuple[str, str]:
-    """Title and body in the site language (stored, so every device shows the same text)."""
-    name = innovation.name
-    actor = _person(event.actor)
-    to_stage = Stage(event.to_stage).label
-    from_stage = Stage(event.from_stage).label if event.from_stage else ""
-    comment = event.comment
-    if kind == Kind.APPROVAL_REQUESTED:
-        return (
-            _("Menunggu persetujuan Anda: %(name)s") % {"name": name},
-            _("%(actor)s mengajukan tahap %(stage)s untuk disetujui.")
-            % {"actor": actor, "stage": from_stage},
-        )
-    if kind == Kind.TASK_ASSIGNED:
-        return (
-            _("Tugas baru: %(name)s") % {"name": name},
-            _("Inovasi ini masuk tahap %(stage)s dan menunggu tindakan Anda.")
-            % {"stage": to_stage},
-        )
-    if kind == Kind.STAGE_ADVANCED:
-        return (
-            _("Tahap maju: %(name)s") % {"name": name},
-            _("%(actor)s memindahkan inovasi dari %(from)s ke %(to)s.")
-            % {"actor": actor, "from": from_stage, "to": to_stage},
-        )
-    if kind == Kind.RETURNED:
-        body = _("%(actor)s mengembalikan inovasi ke tahap %(stage)s.") % {
-            "actor": actor,
-            "stage": to_stage,
-        }
-        if comment:
-            body += " " + _("Catatan: %(comment)s") % {"comment": comment}
-        invalid = event.data.get("invalid_evidence") or []
-        if invalid:
-            body += " " + _("%(count)d data dukung perlu diperbaiki.") % {"count": len(invalid)}
-        return _("Dikembalikan: %(name)s") % {"name": name}, body
-    if kind in (Kind.REJECTED, Kind.WITHDRAWN):
-        title = (_("Ditolak: %(name)s") if kind == Kind.REJECTED else _("Ditarik: %(name)s")) % {
-            "name": name
-        }
-        body = _("oleh %(actor)s.") % {"actor": actor}
-        if comment:
-            body += " " + _("Alasan: %(comment)s") % {"comment": comment}
-        return title, body
-    return Kind(kind).label, name
-
-
 def innovation_url(innovation_id: int) -> str:
     try:
         return reverse("portal:innovation-detail", args=[innovation_id])
@@ -99,12 +48,14 @@ def innovation_url(innovation_id: int) -> str:
         return ""
 
 
-def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notification]:
+def notify_case_moved(
+    *, event: CaseEvent, innovation: Innovation, move: Transition | None
+) -> list[Notification]:
     """Write the event's notifications (one INSERT) and push them once the action commits.
 
     Runs inside the action's transaction: a rollback takes the rows with it and pushes nothing.
     """
-    plan = rules.plan_for(event, innovation)
+    plan = rules.plan_for(event, innovation, move)
     if not plan.by_kind:
         return []
     url = innovation_url(innovation.pk)
@@ -112,7 +63,7 @@ def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notif
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
         for kind, recipients in plan.by_kind.items():
-            title, body = _texts(kind, event, innovation)
+            title, body = texts.CASE_TEXTS[kind](event, innovation)
             rows.extend(
                 Notification(
                     recipient_id=user_id,
@@ -132,25 +83,6 @@ def notify_case_moved(*, event: CaseEvent, innovation: Innovation) -> list[Notif
     return created
 
 
-def _deadline_texts(kind: str, innovation: Innovation, stage: str, due_date) -> tuple[str, str]:
-    name = innovation.name
-    values = {"stage": Stage(stage).label, "date": date_format(due_date, "j F Y")}
-    if kind == Kind.DUE_SOON:
-        return (
-            _("Tenggat mendekat: %(name)s") % {"name": name},
-            _("Tahap %(stage)s jatuh tempo pada %(date)s.") % values,
-        )
-    if kind == Kind.OVERDUE:
-        return (
-            _("Lewat tenggat: %(name)s") % {"name": name},
-            _("Tahap %(stage)s lewat tenggat sejak %(date)s.") % values,
-        )
-    return (
-        _("Eskalasi: %(name)s") % {"name": name},
-        _("Tahap %(stage)s masih lewat tenggat sejak %(date)s setelah masa tenggang.") % values,
-    )
-
-
 def notify_deadlines(*, alerts) -> list[Notification]:
     """Write the rows of a scan batch's deadline alerts (one INSERT) and push them on commit.
 
@@ -162,7 +94,7 @@ def notify_deadlines(*, alerts) -> list[Notification]:
         for alert in alerts:
             visit = alert.visit
             innovation = visit.innovation
-            title, body = _deadline_texts(alert.kind, innovation, visit.stage, visit.due_date)
+            title, body = texts.DEADLINE_TEXTS[alert.kind](innovation, visit.stage, visit.due_date)
             url = innovation_url(innovation.pk)
             rows.extend(
                 Notification(

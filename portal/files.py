@@ -6,11 +6,12 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
 from mentoring.models import Attachment, EvidenceItem
+from mentoring.people import actor_for
 from workflow import policy
 
 
 def _serve(request, stored):
-    if not policy.can_view(policy.actor_for(request.user), stored.innovation):
+    if not policy.can_view(actor_for(request.user), stored.innovation):
         raise PermissionDenied
     response = FileResponse(
         stored.file.open("rb"),

@@ -1,4 +1,6 @@
-"""Forms of the web UI: they validate input shape only; the services decide what is allowed."""
+"""Forms of the web UI: they parse input only; the services decide what is allowed."""
+
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -12,7 +14,8 @@ from mentoring.models import (
     MentoringSession,
     Unit,
 )
-from workflow import policy
+from mentoring.profile import ProfileChanges
+from workflow.lifecycle import Transition
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROFILE_ORDER = [
@@ -49,7 +52,7 @@ def _apply_widgets(form: forms.BaseForm) -> None:
 
 
 def set_service_errors(form: forms.BaseForm, fields: dict[str, list[str]]) -> None:
-    """Put a WorkflowError's field errors on the form (unknown fields become form errors)."""
+    """Put a ServiceError's field errors on the form (unknown fields become form errors)."""
     for name, messages in fields.items():
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
@@ -85,6 +88,16 @@ class InnovationCreateForm(forms.ModelForm):
         self.fields["unit"].empty_label = None
         _apply_widgets(self)
 
+    def _post_clean(self) -> None:
+        # The service builds and saves the innovation; skip ModelForm's instance handling.
+        pass
+
+    def profile(self) -> ProfileChanges:
+        data = {name: value for name, value in self.cleaned_data.items() if value is not None}
+        for name in ("unit", "year"):
+            data.pop(name, None)
+        return cast(ProfileChanges, data)
+
 
 class InnovationEditForm(forms.ModelForm):
     """The profile fields the person may change in this stage, and only those."""
@@ -104,8 +117,8 @@ class InnovationEditForm(forms.ModelForm):
         # The service validates and saves; skip ModelForm's instance assignment/validation.
         pass
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+    def changes(self) -> ProfileChanges:
+        return cast(ProfileChanges, {name: self.cleaned_data[name] for name in self.fields})
 
 
 class SessionForm(forms.ModelForm):
@@ -180,10 +193,11 @@ class ActionForm(forms.Form):
         label=_("Komentar"), required=False, max_length=4000, widget=forms.Textarea
     )
 
-    def __init__(self, *args, action: str, stage: str = "", **kwargs) -> None:
+    def __init__(self, *args, move: Transition | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.action = action
-        self.fields["comment"].widget.attrs.update({"rows": 3, "id": f"id_comment_{action}"})
-        # A verification return lists the invalid evidence itself (as the service decides).
-        if policy.comment_required(stage, action):
-            self.fields["comment"].label = _("Komentar (wajib)")
+        if move is not None:
+            self.fields["comment"].widget.attrs.update(
+                {"rows": 3, "id": f"id_comment_{move.action.value}"}
+            )
+            if move.comment_required:
+                self.fields["comment"].label = _("Komentar (wajib)")

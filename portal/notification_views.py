@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
 from notifications import selectors, services
 from notifications.models import EmailMode, Kind
-from workflow.errors import WorkflowError
 
 PAGE_SIZE = 20
 
@@ -74,7 +74,7 @@ def notification_preferences(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.set_preferences(user=request.user, changes=form.cleaned_data)
-        except WorkflowError as exc:
+        except ServiceError as exc:
             error = exc.message
             for field, problems in (exc.fields or {}).items():
                 for problem in problems:

@@ -13,8 +13,8 @@ from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
-from mentoring import selectors
-from workflow import policy
+from mentoring.people import actor_for
+from workflow import policy, selectors
 from workflow.flows import InnovationFlow
 
 from . import urls as portal_urls
@@ -42,7 +42,7 @@ def _check_case(request, process_pk: int) -> None:
         .filter(pk=process_pk)
         .first()
     )
-    if process is None or not policy.can_view(policy.actor_for(request.user), process.innovation):
+    if process is None or not policy.can_view(actor_for(request.user), process.innovation):
         raise PermissionDenied
 
 

@@ -1,13 +1,12 @@
-"""Thin page views: reads through mentoring.selectors, writes through the services.
+"""Thin page views: reads through the selectors, writes through the services.
 
-Every WorkflowError a service raises is shown on the page (message + field errors), never a 500.
+Every ServiceError a service raises is shown on the page (message + field errors), never a 500.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
 from dashboards import charts as dashboard_charts
 from dashboards import selectors as dashboard_selectors
-from mentoring import selectors
-from mentoring import services as mentoring_services
 from mentoring.models import EvidenceItem, Innovation, MentorAssignment, Stage, Unit
-from workflow import deadlines, policy
-from workflow import services as workflow_services
-from workflow.errors import WorkflowError
+from mentoring.people import actor_for
+from mentoring.selectors import current_mentors
+from workflow import deadlines, lifecycle, policy, selectors, services
 from workflow.flows import InnovationFlow
 
 from . import forms
@@ -46,9 +44,6 @@ EXTRA_LABELS = {
 }
 
 
-EVENT_LABELS = {"create": gettext_lazy("Membuat usulan")}
-
-
 def labelled_errors(fields: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
     """Service field errors with the field's Indonesian label, for the error box."""
     rows = []
@@ -63,7 +58,7 @@ def labelled_errors(fields: dict[str, list[str]]) -> list[tuple[str, list[str]]]
     return rows
 
 
-def _error_status(error: WorkflowError) -> int:
+def _error_status(error: ServiceError) -> int:
     # Forbidden/conflict keep their status; a form problem re-renders the page as a normal answer.
     return error.status if error.status in (403, 409) else 200
 
@@ -73,7 +68,7 @@ def home(request):
     """Tugas saya (the cases waiting for me, oldest wait first), then each of my roles'
     dashboard for the programme year (`?year=`, default this year)."""
     cases = selectors.waiting_for(user=request.user)
-    actor = policy.actor_for(request.user)
+    actor = actor_for(request.user)
     year, year_error = dashboard_selectors.programme_year(raw=request.GET.get("year"))
     if year_error:
         messages.error(request, f"{_('Tahun program')}: {year_error}")
@@ -83,7 +78,7 @@ def home(request):
         "portal/home.html",
         {
             "cases": cases,
-            "can_create": bool(actor.head_of | actor.operator_of),
+            "can_create": bool(actor.own_units),
             "board": board,
             "charts": dashboard_charts.summary_charts(board.summary) if board.summary else {},
         },
@@ -94,7 +89,7 @@ def home(request):
 def innovation_list(request):
     try:
         qs = selectors.innovation_list(user=request.user, params=request.GET)
-    except WorkflowError as error:
+    except ServiceError as error:
         # A bad filter value (e.g. due_before) is named on the page; the list shows unfiltered.
         for problems in (error.fields or {}).values():
             for problem in problems:
@@ -105,7 +100,7 @@ def innovation_list(request):
         row.days_overdue = deadlines.days_overdue(row.due_date)
     params = request.GET.copy()
     params.pop("page", None)
-    actor = policy.actor_for(request.user)
+    actor = actor_for(request.user)
     return _page(
         request,
         "portal/innovation_list.html",
@@ -120,7 +115,7 @@ def innovation_list(request):
             "mentors": MentorAssignment.objects.values_list(
                 "mentor__username", flat=True
             ).distinct(),
-            "can_create": bool(actor.head_of | actor.operator_of),
+            "can_create": bool(actor.own_units),
         },
     )
 
@@ -130,14 +125,14 @@ def _visible(request, pk: int) -> Innovation:
         innovation = selectors.innovation_page(pk=pk)
     except Innovation.DoesNotExist as exc:
         raise Http404 from exc
-    if not policy.can_view(policy.actor_for(request.user), innovation):
+    if not policy.can_view(actor_for(request.user), innovation):
         raise PermissionDenied
     return innovation
 
 
 def _detail_context(request, innovation: Innovation, **overrides) -> dict:
-    actor = policy.actor_for(request.user)
-    actions = policy.allowed_actions(actor, innovation)
+    actor = actor_for(request.user)
+    moves = policy.allowed_transitions(actor, innovation)
     action_forms = overrides.pop("action_forms", {})
     process = getattr(innovation, "process", None)
     review_forms = overrides.pop("review_forms", {})
@@ -147,28 +142,22 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
         item.review_form = review_forms.get(item.pk) or (
             forms.ReviewForm(prefix=f"r{item.pk}") if can_review else None
         )
-    history = list(innovation.history.all())
-    for event in history:
-        event.action_label = policy.ACTION_LABELS.get(event.action) or EVENT_LABELS.get(
-            event.action, event.action
-        )
     context = {
         "innovation": innovation,
-        "mentors": selectors.current_mentors(unit=innovation.unit, year=innovation.year),
-        "history": history,
+        "mentors": current_mentors(unit=innovation.unit, year=innovation.year),
+        "history": list(innovation.history.all()),
         "visits": dashboard_selectors.visit_rows(innovation=innovation),
         "sessions": list(innovation.sessions.all()),
         "evidence": evidence,
         "attachments": list(innovation.attachments.all()),
         "actions": [
             {
-                "name": name,
-                "label": policy.ACTION_LABELS[name],
-                "form": action_forms.get(name)
-                or forms.ActionForm(action=name, stage=innovation.stage),
-                "danger": name in policy.CANCEL_MOVES,
+                "name": move.action.value,
+                "label": move.action.label,
+                "form": action_forms.get(move.action) or forms.ActionForm(move=move),
+                "danger": move.ends_process,
             }
-            for name in actions
+            for move in moves
         ],
         "can_edit": bool(policy.editable_fields(actor, innovation)),
         "can_log_session": policy.can_log_session(actor, innovation),
@@ -197,16 +186,17 @@ def innovation_detail(request, pk: int):
 @require_POST
 def innovation_action(request, pk: int, action: str):
     innovation = _visible(request, pk)
-    form = forms.ActionForm(request.POST, action=action, stage=innovation.stage)
+    # An action the stage does not have is refused by the service (409), with the page.
+    form = forms.ActionForm(request.POST, move=lifecycle.transition(innovation.stage, action))
     if form.is_valid():
         try:
-            result = workflow_services.perform_action(
+            result = services.perform_action(
                 user=request.user,
                 innovation_id=innovation.pk,
                 action=action,
                 comment=form.cleaned_data["comment"],
             )
-        except WorkflowError as error:
+        except ServiceError as error:
             forms.set_service_errors(form, {"comment": error.fields.pop("comment", [])})
             context = _detail_context(
                 request,
@@ -225,7 +215,7 @@ def innovation_action(request, pk: int, action: str):
             request,
             _("%(action)s: tahap sekarang %(stage)s.")
             % {
-                "action": policy.ACTION_LABELS[action],
+                "action": result.event.get_action_display(),
                 "stage": result.innovation.get_stage_display(),
             },
         )
@@ -236,12 +226,12 @@ def innovation_action(request, pk: int, action: str):
 
 def _form_page(request, *, form, save, success_message: str, context: dict, ready=None):
     """A form page: on a valid POST run `save()` (returns the URL to go to) through the services;
-    a WorkflowError re-renders the form with its message and field errors."""
+    a ServiceError re-renders the form with its message and field errors."""
     error, status = None, 200
     if request.method == "POST" and (ready() if ready else form.is_valid()):
         try:
             target = save()
-        except WorkflowError as exc:
+        except ServiceError as exc:
             error = exc.message
             forms.set_service_errors(form, exc.fields)
             status = _error_status(exc)
@@ -265,18 +255,19 @@ def _case_context(innovation: Innovation, title: str, submit_label: str, **extra
 
 @login_required
 def innovation_create(request):
-    actor = policy.actor_for(request.user)
-    units = sorted(actor.head_of | actor.operator_of)
+    actor = actor_for(request.user)
+    units = sorted(actor.own_units)
     if not units:
         raise PermissionDenied
     form = forms.InnovationCreateForm(request.POST or None, units=units)
 
     def save():
-        with transaction.atomic():
-            result = workflow_services.open_case(
-                user=request.user, innovation=form.save(commit=False)
-            )
-            form.save_m2m()
+        result = services.create_innovation(
+            user=request.user,
+            unit=form.cleaned_data["unit"],
+            year=form.cleaned_data["year"],
+            profile=form.profile(),
+        )
         return reverse("portal:innovation-detail", args=[result.innovation.pk])
 
     return _form_page(
@@ -295,13 +286,13 @@ def innovation_create(request):
 @login_required
 def innovation_edit(request, pk: int):
     innovation = _visible(request, pk)
-    editable = policy.editable_fields(policy.actor_for(request.user), innovation)
+    editable = policy.editable_fields(actor_for(request.user), innovation)
     if not editable:
         raise PermissionDenied
     form = forms.InnovationEditForm(request.POST or None, instance=innovation, editable=editable)
 
     def save():
-        mentoring_services.update_innovation(
+        services.update_innovation(
             user=request.user, innovation_id=innovation.pk, changes=form.changes()
         )
         return reverse("portal:innovation-detail", args=[innovation.pk])
@@ -318,18 +309,18 @@ def innovation_edit(request, pk: int):
 @login_required
 def session_create(request, pk: int):
     innovation = _visible(request, pk)
-    if not policy.can_log_session(policy.actor_for(request.user), innovation):
+    if not policy.can_log_session(actor_for(request.user), innovation):
         raise PermissionDenied
     form = forms.SessionForm(request.POST or None)
     formset = forms.FollowUpFormSet(request.POST or None, prefix="fu")
 
     def save():
         follow_ups = [
-            {"description": row["description"], "due_date": row["due_date"]}
+            services.FollowUpInput(description=row["description"], due_date=row["due_date"])
             for row in formset.cleaned_data
             if row.get("description")
         ]
-        mentoring_services.log_session(
+        services.log_session(
             user=request.user,
             innovation_id=innovation.pk,
             follow_ups=follow_ups,
@@ -356,7 +347,7 @@ def session_create(request, pk: int):
 @login_required
 def evidence_create(request, pk: int):
     innovation = _visible(request, pk)
-    if not policy.can_upload_evidence(policy.actor_for(request.user), innovation):
+    if not policy.can_upload_evidence(actor_for(request.user), innovation):
         raise PermissionDenied
     initial = {}
     if indicator := request.GET.get("indicator"):
@@ -366,7 +357,7 @@ def evidence_create(request, pk: int):
     )
 
     def save():
-        mentoring_services.add_evidence(
+        services.add_evidence(
             user=request.user,
             innovation_id=innovation.pk,
             indicator_id=form.cleaned_data["indicator"].pk,
@@ -397,12 +388,12 @@ def evidence_create(request, pk: int):
 @login_required
 def attachment_create(request, pk: int):
     innovation = _visible(request, pk)
-    if not policy.editable_fields(policy.actor_for(request.user), innovation):
+    if not policy.editable_fields(actor_for(request.user), innovation):
         raise PermissionDenied
     form = forms.AttachmentForm(request.POST or None, request.FILES or None)
 
     def save():
-        mentoring_services.add_attachment(
+        services.add_attachment(
             user=request.user,
             innovation_id=innovation.pk,
             kind=form.cleaned_data["kind"],
@@ -430,14 +421,14 @@ def evidence_review(request, pk: int):
     form = forms.ReviewForm(request.POST, prefix=f"r{pk}")
     if form.is_valid():
         try:
-            mentoring_services.review_evidence(
+            services.review_evidence(
                 user=request.user,
                 evidence_id=pk,
                 valid=form.cleaned_data["valid"],
                 note=form.cleaned_data["note"],
                 verified_parameter=form.cleaned_data["verified_parameter"],
             )
-        except WorkflowError as exc:
+        except ServiceError as exc:
             forms.set_service_errors(form, exc.fields)
             context = _detail_context(
                 request,

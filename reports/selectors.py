@@ -1,6 +1,6 @@
 """Reads for reports: export tables, per-unit target compliance, pipeline, the yearly report.
 
-Every function returns only what the user may see (mentoring.selectors.visible_innovations and
+Every function returns only what the user may see (workflow.selectors.visible_innovations and
 the units behind it) and costs a fixed number of queries whatever the number of rows.
 """
 
@@ -16,7 +16,6 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring import selectors as mentoring_selectors
 from mentoring.models import (
     OPEN_STAGES,
     Bentuk,
@@ -29,8 +28,9 @@ from mentoring.models import (
     Unit,
     UnitKind,
 )
+from mentoring.people import actor_for
 from scoring import selectors as scoring
-from workflow import policy
+from workflow import selectors as case_selectors
 
 # Compliance columns (stage the case stands in now).
 PAST_PROPOSAL_STAGES = (*OPEN_STAGES[OPEN_STAGES.index(Stage.MENTORING) :], Stage.DONE)
@@ -117,7 +117,7 @@ def _labels(choices) -> dict[str, str]:
 def innovation_export(*, user: AbstractBaseUser, params, ids: Iterable[int] | None = None) -> Table:
     """The innovation list as the list page filters it (same GET params), optionally only the
     rows `ids`; raises workflow.errors.GuardFailed on a bad filter value."""
-    qs = mentoring_selectors.innovation_list(user=user, params=params)
+    qs = case_selectors.innovation_list(user=user, params=params)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     lead = _lead_mentor(unit_ref=OuterRef("unit_id"), year_ref=OuterRef("year"))
@@ -197,7 +197,7 @@ class ComplianceSummary:
 def visible_units(*, user: AbstractBaseUser, year: int) -> QuerySet[Unit]:
     """Units whose figures the user may see: all for admin/verifier/observer, else their own
     units and (mentors) the units assigned to them for `year`."""
-    actor = policy.actor_for(user)
+    actor = actor_for(user)
     if actor.sees_everything:
         return Unit.objects.all()
     ids = set(actor.head_of) if actor.has("opd_head") else set()
@@ -312,7 +312,7 @@ class PipelineRow:
 def pipeline(*, user: AbstractBaseUser, year: int) -> list[PipelineRow]:
     """Innovations of the year per stage, every stage listed (zero included). One query."""
     counts = dict(
-        mentoring_selectors.visible_innovations(user=user)
+        case_selectors.visible_innovations(user=user)
         .filter(year=year)
         .order_by()
         .values_list("stage")
@@ -324,7 +324,7 @@ def pipeline(*, user: AbstractBaseUser, year: int) -> list[PipelineRow]:
 
 
 def can_see_yearly_report(user: AbstractBaseUser) -> bool:
-    actor = policy.actor_for(user)
+    actor = actor_for(user)
     return actor.is_admin or actor.has("observer")
 
 

@@ -15,12 +15,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ServiceError
 from mentoring import services as mentoring_services
 from mentoring.models import Role
-from workflow import policy
-from workflow.errors import WorkflowError
+from mentoring.people import actor_for
 
 from . import exports, selectors
+from .forms import ReassignForm
 from .pdf import yearly_report_pdf
 
 FORMATS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
@@ -57,7 +58,7 @@ def index(request):
     except BadParameter as error:
         messages.error(request, str(error))
         year = timezone.localdate().year
-    actor = policy.actor_for(request.user)
+    actor = actor_for(request.user)
     summary = selectors.compliance(user=request.user, year=year)
     return TemplateResponse(
         request,
@@ -76,7 +77,7 @@ def innovations_export(request, fmt: str):
     """The innovation list with the list page's filters (GET params), as CSV or XLSX."""
     try:
         table = selectors.innovation_export(user=request.user, params=request.GET)
-    except WorkflowError as error:
+    except ServiceError as error:
         problems = [problem for values in error.fields.values() for problem in values]
         return _bad_request(request, " ".join([error.message, *problems]))
     return _download(request, table, fmt)
@@ -131,27 +132,32 @@ def yearly_pdf(request):
 @login_required
 def reassign(request):
     """Bulk action: one mentor becomes the lead of many units for a year (admin only)."""
-    if not policy.actor_for(request.user).is_admin:
+    if not actor_for(request.user).is_admin:
         raise PermissionDenied
-    source = request.POST if request.method == "POST" else request.GET
     errors: dict[str, list[str]] = {}
-    try:
-        year = _year(source.get("year"))
-    except BadParameter as error:
-        errors["year"] = [str(error)]
-        year = timezone.localdate().year
-    selected = [value for value in request.POST.getlist("unit_ids")]
-    mentor_value = request.POST.get("mentor_id", "")
     status = 200
-    if request.method == "POST" and not errors:
+    try:
+        year = _year(request.GET.get("year"))
+    except BadParameter as error:
+        year = timezone.localdate().year
+        errors, status = {"year": [str(error)]}, 400
+    summary = selectors.compliance(user=request.user, year=year)
+    mentors = User.objects.filter(groups__name=Role.MENTOR, is_active=True).order_by("username")
+    form = ReassignForm(
+        request.POST if request.method == "POST" else None,
+        unit_ids=[unit.unit_id for unit in summary.units],
+        mentor_ids=[mentor.pk for mentor in mentors],
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        year = data["year"]
         try:
             result = mentoring_services.reassign_lead_mentor(
-                user=request.user, unit_ids=selected, year=year, mentor_id=mentor_value
+                user=request.user, unit_ids=data["unit_ids"], year=year, mentor_id=data["mentor_id"]
             )
-        except WorkflowError as error:
+        except ServiceError as error:
             messages.error(request, error.message)
-            errors = error.fields
-            status = error.status
+            errors, status = error.fields, error.status
         else:
             messages.success(
                 request,
@@ -162,10 +168,8 @@ def reassign(request):
                 % {"changed": len(result.changed), "same": len(result.unchanged)},
             )
             return redirect(f"{reverse('portal:report-reassign')}?year={year}")
-    elif errors:
-        status = 400
-    summary = selectors.compliance(user=request.user, year=year)
-    mentors = User.objects.filter(groups__name=Role.MENTOR, is_active=True).order_by("username")
+    elif form.is_bound:
+        errors, status = form.errors, 400
     return TemplateResponse(
         request,
         "reports/reassign.html",
@@ -173,8 +177,8 @@ def reassign(request):
             "year": year,
             "units": summary.units,
             "mentors": mentors,
-            "selected": set(selected),
-            "mentor_value": mentor_value,
+            "selected": set(request.POST.getlist("unit_ids")),
+            "mentor_value": request.POST.get("mentor_id", ""),
             "errors": errors,
             "error_labels": {
                 "unit_ids": _("Unit"),

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import GuardFailed
 from mentoring.models import Indicator
-from workflow.errors import GuardFailed
 
 from . import services
 from .models import PredicateThreshold, Ruleset

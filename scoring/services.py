@@ -6,8 +6,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.errors import GuardFailed
 from mentoring.models import Indicator
-from workflow.errors import GuardFailed
 
 from .models import PredicateThreshold, Ruleset
 

@@ -6,7 +6,6 @@ import itertools
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mentoring import services as mentoring_services
 from mentoring.models import (
     Bentuk,
     EvidenceItem,
@@ -60,10 +59,8 @@ class Org:
         self.observer = make_user(None, "observer")
 
 
-def new_innovation(org: Org, **fields) -> Innovation:
-    data = {
-        "unit": org.unit,
-        "year": org.year,
+def new_innovation(org: Org, *, unit: Unit | None = None, year: int | None = None, **fields):
+    profile = {
         "name": f"Inovasi Uji {next(_seq)}",
         "bentuk": Bentuk.PELAYANAN_PUBLIK,
         "jenis": Jenis.DIGITAL,
@@ -71,7 +68,9 @@ def new_innovation(org: Org, **fields) -> Innovation:
         "main_urusan": Urusan.objects.get(code="kesehatan"),
         **fields,
     }
-    return workflow_services.open_case(user=org.operator, innovation=Innovation(**data)).innovation
+    return workflow_services.create_innovation(
+        user=org.operator, unit=unit or org.unit, year=year or org.year, profile=profile
+    ).innovation
 
 
 def act(user, innovation: Innovation, action: str, comment: str = "") -> Innovation:
@@ -81,7 +80,7 @@ def act(user, innovation: Innovation, action: str, comment: str = "") -> Innovat
 
 
 def fill_packaging(org: Org, innovation: Innovation) -> None:
-    mentoring_services.update_innovation(
+    workflow_services.update_innovation(
         user=org.operator,
         innovation_id=innovation.pk,
         changes={
@@ -92,7 +91,7 @@ def fill_packaging(org: Org, innovation: Innovation) -> None:
         },
     )
     for indicator in Indicator.objects.filter(year=innovation.year, mandatory=True):
-        mentoring_services.add_evidence(
+        workflow_services.add_evidence(
             user=org.operator,
             innovation_id=innovation.pk,
             indicator_id=indicator.pk,
@@ -102,25 +101,29 @@ def fill_packaging(org: Org, innovation: Innovation) -> None:
 
 
 def log_session(org: Org, innovation: Innovation) -> None:
-    mentoring_services.log_session(
+    workflow_services.log_session(
         user=org.mentor,
         innovation_id=innovation.pk,
         date=dt.date(org.year, 3, 1),
         mode="tatap_muka",
         topic="Menyusun rancang bangun",
-        follow_ups=[{"description": "Lengkapi SK tim", "due_date": dt.date(org.year, 3, 15)}],
+        follow_ups=[
+            workflow_services.FollowUpInput(
+                description="Lengkapi SK tim", due_date=dt.date(org.year, 3, 15)
+            )
+        ],
     )
 
 
 def mark_all_evidence(org: Org, innovation: Innovation, valid: bool = True) -> None:
     for item in EvidenceItem.objects.filter(innovation=innovation):
-        mentoring_services.review_evidence(
+        workflow_services.review_evidence(
             user=org.verifier, evidence_id=item.pk, valid=valid, note="" if valid else "Buram"
         )
 
 
 def fill_report(org: Org, innovation: Innovation) -> None:
-    mentoring_services.update_innovation(
+    workflow_services.update_innovation(
         user=org.operator,
         innovation_id=innovation.pk,
         changes={

@@ -1,8 +1,10 @@
-"""The InnovationFlow: the lifecycle of design section 4 as one viewflow process.
+"""The InnovationFlow: the lifecycle table (lifecycle.py) drawn as one viewflow process.
 
-Every stage and head gate is a human task; a gate's decision is stored on the process and read by
-the `If` node that follows it. Tasks are completed only by `workflow.services.perform_action`;
-viewflow's own execute URL sends the user to the case page, where the action forms are.
+Every stage and head gate is a human task, assigned to the stage's holder from the table; a
+gate's decision is stored on the process and read by the `Decision` node that follows it.
+Tasks are completed only by `workflow.services.perform_action`; viewflow's own execute URL
+sends the user to the case page, where the action forms are. tests/workflow/
+test_lifecycle_table.py checks that this graph and the table describe the same moves.
 """
 
 from django.contrib.auth import get_user_model
@@ -14,9 +16,11 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.nodes.if_gate import IfActivation
 
-from mentoring.models import Innovation, Stage
+from mentoring.models import Holder, Innovation, Stage
+from mentoring.people import actor_for
 
-from . import policy
+from . import lifecycle, policy
+from .lifecycle import Action
 from .models import InnovationProcess
 from .selectors import people_of
 
@@ -24,16 +28,6 @@ from .selectors import people_of
 def open_case_page(request, **kwargs):
     """A task's execute view: the actions live on the innovation page."""
     return redirect("portal:innovation-detail", pk=request.activation.process.innovation_id)
-
-
-def _decided(decision: str):
-    """The If after a gate reads the decision perform_action hands over on the process object
-    (it is persisted in the gate task's data)."""
-
-    def condition(activation) -> bool:
-        return getattr(activation.process, "decision", None) == decision
-
-    return condition
 
 
 def _owner(user_ids: set[int]):
@@ -73,15 +67,25 @@ def case_lock(flow_class, process_pk):
     return lock.select_for_update_lock(flow_class, process_pk)
 
 
-class CaseTask(flow.View):
-    """A human task whose assignment and execution rights come from `workflow.policy`."""
+# Who a stage's task is given to, by the stage's holder in the lifecycle table: a person for
+# the unit's and the mentor's stages; a queue that the permission opens for the others.
+_OWNERS = {Holder.OPD: _opd_owner, Holder.HEAD: _head_owner, Holder.MENTOR: _mentor_owner}
+_QUEUES = {Holder.VERIFIER: "workflow.verify_case", Holder.ADMIN: "workflow.close_case"}
 
-    def __init__(self, stage: str, **kwargs) -> None:
+
+class CaseTask(flow.View):
+    """A stage's human task: assigned, and executable, as the lifecycle and policy say."""
+
+    def __init__(self, stage: Stage, **kwargs) -> None:
         super().__init__(open_case_page, **kwargs)
         self.stage = stage
-        self.Annotation(title=Stage(stage).label)
-        # Unowned tasks show in viewflow's queue only to admins unless a node says otherwise.
-        self.Permission("workflow.manage_innovationprocess")
+        self.Annotation(title=stage.label)
+        holder = lifecycle.holder_of(stage)
+        if holder in _OWNERS:
+            self.Assign(_OWNERS[holder])
+        # Unowned tasks show in viewflow's queue only to admins unless the holder's permission
+        # opens it.
+        self.Permission(_QUEUES.get(holder, "workflow.manage_innovationprocess"))
 
     def _allowed(self, user, task) -> bool:
         if not user.is_authenticated:
@@ -89,7 +93,7 @@ class CaseTask(flow.View):
         innovation = task.process.coerced.innovation
         if innovation.stage != self.stage:
             return False
-        return policy.may_hold(policy.actor_for(user), innovation, policy.holder_of(self.stage))
+        return policy.may_hold(actor_for(user), innovation, lifecycle.holder_of(self.stage))
 
     def can_assign(self, user, task) -> bool:
         return task.owner_id is None and self._allowed(user, task)
@@ -107,9 +111,18 @@ class DecisionActivation(IfActivation):
 
 
 class Decision(flow.If):
-    """The If after a gate: which way the gate's decision sends the case."""
+    """The If after a gate: `Then` when the gate's decision was `action`, else `Else`."""
 
     activation_class = DecisionActivation
+
+    def __init__(self, action: Action, **kwargs) -> None:
+        super().__init__(self._decided, **kwargs)
+        self.action = action
+
+    def _decided(self, activation) -> bool:
+        # perform_action hands the decision over on the process object (and keeps it in the
+        # gate task's data).
+        return getattr(activation.process, "decision", None) == self.action
 
 
 class InnovationFlow(flow.Flow):
@@ -122,28 +135,24 @@ class InnovationFlow(flow.Flow):
         flow.StartHandle(this.start_case).Annotation(title=_("Usulan dibuat")).Next(this.proposal)
     )
 
-    proposal = CaseTask(Stage.PROPOSAL).Assign(_opd_owner).Next(this.proposal_gate)
-    proposal_gate = CaseTask(Stage.PROPOSAL_GATE).Assign(_head_owner).Next(this.proposal_decided)
-    proposal_decided = Decision(_decided("approve")).Then(this.mentoring).Else(this.proposal)
+    proposal = CaseTask(Stage.PROPOSAL).Next(this.proposal_gate)
+    proposal_gate = CaseTask(Stage.PROPOSAL_GATE).Next(this.proposal_decided)
+    proposal_decided = Decision(Action.APPROVE).Then(this.mentoring).Else(this.proposal)
 
-    mentoring = CaseTask(Stage.MENTORING).Assign(_mentor_owner).Next(this.packaging)
+    mentoring = CaseTask(Stage.MENTORING).Next(this.packaging)
 
-    packaging = CaseTask(Stage.PACKAGING).Assign(_opd_owner).Next(this.packaging_gate)
-    packaging_gate = CaseTask(Stage.PACKAGING_GATE).Assign(_head_owner).Next(this.packaging_decided)
-    packaging_decided = Decision(_decided("approve")).Then(this.verification).Else(this.packaging)
+    packaging = CaseTask(Stage.PACKAGING).Next(this.packaging_gate)
+    packaging_gate = CaseTask(Stage.PACKAGING_GATE).Next(this.packaging_decided)
+    packaging_decided = Decision(Action.APPROVE).Then(this.verification).Else(this.packaging)
 
-    verification = (
-        CaseTask(Stage.VERIFICATION)
-        .Permission("workflow.verify_case")
-        .Next(this.verification_decided)
-    )
-    verification_decided = Decision(_decided("accept")).Then(this.reporting).Else(this.packaging)
+    verification = CaseTask(Stage.VERIFICATION).Next(this.verification_decided)
+    verification_decided = Decision(Action.ACCEPT).Then(this.reporting).Else(this.packaging)
 
-    reporting = CaseTask(Stage.REPORTING).Assign(_opd_owner).Next(this.report_gate)
-    report_gate = CaseTask(Stage.REPORT_GATE).Assign(_head_owner).Next(this.report_decided)
-    report_decided = Decision(_decided("approve")).Then(this.close).Else(this.reporting)
+    reporting = CaseTask(Stage.REPORTING).Next(this.report_gate)
+    report_gate = CaseTask(Stage.REPORT_GATE).Next(this.report_decided)
+    report_decided = Decision(Action.APPROVE).Then(this.close).Else(this.reporting)
 
-    close = CaseTask(Stage.CLOSE).Permission("workflow.close_case").Next(this.end)
+    close = CaseTask(Stage.CLOSE).Next(this.end)
     end = flow.End()
 
     def has_view_permission(self, user, obj=None) -> bool:
@@ -154,7 +163,7 @@ class InnovationFlow(flow.Flow):
         if obj is None:
             return True
         innovation = getattr(obj, "innovation", None)
-        return innovation is not None and policy.can_view(policy.actor_for(user), innovation)
+        return innovation is not None and policy.can_view(actor_for(user), innovation)
 
     def has_manage_permission(self, user, obj=None) -> bool:
         # viewflow's manage actions (cancel, undo, revive) would move a case behind the action

@@ -1,23 +1,38 @@
-"""What must hold before an action may move a case (beyond role and stage)."""
+"""What must hold before a move (beyond role and stage): one function per rule, named in the
+lifecycle table. Each returns field errors, empty when the move may go."""
+
+from typing import TypedDict
 
 from django.utils.translation import gettext as _
 
-from mentoring.models import EvidenceItem, Indicator, Innovation, MentoringSession, Stage
-
-from .prepared import PreparedQuery
+from mentoring.models import EvidenceItem, Indicator, Innovation, MentoringSession
 
 MIN_RANCANG_BANGUN_WORDS = 300
 
-
-def _missing_evidence(innovation: Innovation) -> list[Indicator]:
-    covered = EvidenceItem.objects.filter(innovation=innovation).values("indicator_id")
-    return list(
-        Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=covered)
-    )
+Errors = dict[str, list[str]]
 
 
-def _packaging_errors(innovation: Innovation) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+class InvalidEvidence(TypedDict):
+    """One evidence item a verifier found invalid, as a return lists it."""
+
+    id: int
+    indicator: str
+    note: str
+
+
+def _indicator_list(indicators) -> str:
+    return ", ".join(str(indicator) for indicator in indicators)
+
+
+def has_session(innovation: Innovation) -> Errors:
+    if MentoringSession.objects.filter(innovation=innovation).exists():
+        return {}
+    return {"sessions": [_("Catat minimal satu sesi pendampingan sebelum menyelesaikan.")]}
+
+
+def package_complete(innovation: Innovation) -> Errors:
+    """The IID profile is filled and every mandatory indicator has evidence."""
+    errors: Errors = {}
     words = innovation.rancang_bangun_words
     if words < MIN_RANCANG_BANGUN_WORDS:
         errors["rancang_bangun"] = [
@@ -27,17 +42,18 @@ def _packaging_errors(innovation: Innovation) -> dict[str, list[str]]:
     for name in ("tujuan", "manfaat", "hasil"):
         if not getattr(innovation, name).strip():
             errors[name] = [_("Kolom ini wajib diisi sebelum pengemasan diajukan.")]
-    missing = _missing_evidence(innovation)
+    covered = EvidenceItem.objects.filter(innovation=innovation).values("indicator_id")
+    missing = Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=covered)
     if missing:
         errors["evidence"] = [
             _("Data dukung indikator wajib belum diunggah: %(list)s.")
-            % {"list": ", ".join(str(ind) for ind in missing)}
+            % {"list": _indicator_list(missing)}
         ]
     return errors
 
 
-def _report_errors(innovation: Innovation) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def report_complete(innovation: Innovation) -> Errors:
+    errors: Errors = {}
     if not innovation.report_results.strip():
         errors["report_results"] = [_("Hasil akhir wajib diisi.")]
     if innovation.report_beneficiaries is None:
@@ -47,60 +63,35 @@ def _report_errors(innovation: Innovation) -> dict[str, list[str]]:
     return errors
 
 
-def invalid_evidence(innovation: Innovation) -> list[EvidenceItem]:
-    return list(
-        EvidenceItem.objects.filter(
-            innovation=innovation, review=EvidenceItem.Review.INVALID
-        ).select_related("indicator")
-    )
-
-
-# Accept runs this on every attempt: compiled once (workflow.prepared).
-_NOT_VALID_MANDATORY = PreparedQuery(
-    lambda year, innovation: (
-        Indicator.objects.filter(year=year, mandatory=True)
-        .exclude(
-            pk__in=EvidenceItem.objects.filter(
-                innovation_id=innovation, review=EvidenceItem.Review.VALID
-            ).values("indicator_id")
-        )
-        .values_list("pk")
-    )
-)
-
-
-def _accept_errors(innovation: Innovation) -> dict[str, list[str]]:
-    ids = [
-        pk for (pk,) in _NOT_VALID_MANDATORY.rows(year=innovation.year, innovation=innovation.pk)
-    ]
-    if ids:
-        not_valid = Indicator.objects.filter(pk__in=ids)
+def mandatory_evidence_valid(innovation: Innovation) -> Errors:
+    valid = EvidenceItem.objects.filter(
+        innovation=innovation, review=EvidenceItem.Review.VALID
+    ).values("indicator_id")
+    not_valid = Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=valid)
+    if not_valid:
         return {
             "evidence": [
                 _("Data dukung indikator wajib belum valid: %(list)s.")
-                % {"list": ", ".join(str(ind) for ind in not_valid)}
+                % {"list": _indicator_list(not_valid)}
             ]
         }
     return {}
 
 
-def action_errors(innovation: Innovation, action: str) -> dict[str, list[str]]:
-    """Field errors that stop `action` on the case now; empty when it may go."""
-    if action == "complete":
-        if not MentoringSession.objects.filter(innovation=innovation).exists():
-            return {"sessions": [_("Catat minimal satu sesi pendampingan sebelum menyelesaikan.")]}
-    elif action == "submit" and innovation.stage == Stage.PACKAGING:
-        return _packaging_errors(innovation)
-    elif action == "submit" and innovation.stage == Stage.REPORTING:
-        return _report_errors(innovation)
-    elif action == "accept":
-        return _accept_errors(innovation)
-    elif (
-        action == "return"
-        and innovation.stage == Stage.VERIFICATION
-        and not invalid_evidence(innovation)
-    ):
-        return {
-            "evidence": [_("Tandai minimal satu data dukung tidak valid sebelum mengembalikan.")]
-        }
-    return {}
+def some_evidence_invalid(innovation: Innovation) -> Errors:
+    """A verification return names what to fix: at least one item marked invalid."""
+    if EvidenceItem.objects.filter(
+        innovation=innovation, review=EvidenceItem.Review.INVALID
+    ).exists():
+        return {}
+    return {"evidence": [_("Tandai minimal satu data dukung tidak valid sebelum mengembalikan.")]}
+
+
+def invalid_evidence_findings(innovation: Innovation) -> list[InvalidEvidence]:
+    items = EvidenceItem.objects.filter(
+        innovation=innovation, review=EvidenceItem.Review.INVALID
+    ).select_related("indicator")
+    return [
+        InvalidEvidence(id=item.pk, indicator=str(item.indicator), note=item.review_note)
+        for item in items
+    ]

@@ -8,6 +8,8 @@ from viewflow.workflow.models import Process
 
 from mentoring.models import Holder, Innovation, Stage
 
+from .lifecycle import DEFAULT_SLA_DAYS, EventKind
+
 
 class InnovationProcess(Process):
     """viewflow's process row for one innovation case."""
@@ -35,7 +37,7 @@ class CaseEvent(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("waktu"), auto_now_add=True)
-    action = models.CharField(_("aksi"), max_length=20)
+    action = models.CharField(_("aksi"), max_length=20, choices=EventKind.choices)
     from_stage = models.CharField(_("dari"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("ke"), max_length=20, choices=Stage.choices)
     comment = models.TextField(_("komentar"), blank=True)
@@ -50,18 +52,6 @@ class CaseEvent(models.Model):
 
 # --- deadlines (design section 6) -------------------------------------------------------------
 
-# Working days per stage when a year has no stored policy (also the seeded 2025/2026 values).
-DEFAULT_SLA_DAYS: dict[str, int] = {
-    Stage.PROPOSAL: 10,
-    Stage.PROPOSAL_GATE: 3,
-    Stage.MENTORING: 20,
-    Stage.PACKAGING: 15,
-    Stage.PACKAGING_GATE: 3,
-    Stage.VERIFICATION: 10,
-    Stage.REPORTING: 10,
-    Stage.REPORT_GATE: 3,
-    Stage.CLOSE: 5,
-}
 DEFAULT_REMINDER_LEAD_DAYS = 2
 DEFAULT_ESCALATION_GRACE_DAYS = 3
 
@@ -78,7 +68,9 @@ def _sla_field(stage: str) -> models.PositiveSmallIntegerField:
 class SlaPolicy(models.Model):
     """How many working days each stage and head gate may take in one programme year.
 
-    A change applies to stage visits that start afterwards: each visit stores its own due date.
+    One column per stage of lifecycle.STAGES, defaulting to its `days` (a test checks that
+    they match). A change applies to stage visits that start afterwards: each visit stores its
+    own due date.
     """
 
     year = models.PositiveIntegerField(_("tahun program"), unique=True)

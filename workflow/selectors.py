@@ -1,34 +1,55 @@
-"""Reads of the case engine: who holds a case now (bulk, for the deadline scan)."""
+"""Reads of the case engine: the people around cases, which cases a person may see, the list
+with its filters, what waits for a person, and one case's page."""
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Q, Value, When
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mentoring.models import Holder, Innovation, Membership, MentorAssignment, Role
+from core.errors import GuardFailed
+from mentoring.models import (
+    EvidenceItem,
+    Holder,
+    Innovation,
+    Membership,
+    MentorAssignment,
+    MentoringSession,
+    Role,
+)
+from mentoring.people import ACTIVE_MEMBER, ACTIVE_MENTOR, actor_for
+from mentoring.selectors import search_innovations
 
-from . import policy
-from .prepared import PreparedQuery
+from . import deadlines, policy
+from .models import CaseEvent
 
-# One case's people in one statement (every action and its notifications read them; compiled
-# once): (user id, "head" / "operator") for active members, (user id, "lead" / "co") for mentors.
-_MENTOR = {"lead", "co"}
-_LEAD = Case(When(is_lead=True, then=Value("lead")), default=Value("co"))
-_ONE_CASE_PEOPLE = PreparedQuery(
-    lambda unit, year: (
-        Membership.objects.filter(policy.ACTIVE_MEMBER, unit_id=unit)
+# --- the people around cases ------------------------------------------------------------------
+
+_LEAD, _CO = "lead", "co"
+
+
+def _one_case_people(unit_id: int, year: int) -> list[tuple[int, str]]:
+    """(user id, "head" / "operator") for the unit's active members and (user id, "lead" /
+    "co") for its active mentors of the year: one query."""
+    members = (
+        Membership.objects.filter(ACTIVE_MEMBER, unit_id=unit_id)
         .annotate(person=F("user_id"), role=F("position"))
         .values_list("person", "role")
-        .union(
-            MentorAssignment.objects.filter(policy.ACTIVE_MENTOR, unit_id=unit, year=year)
-            .annotate(person=F("mentor_id"), role=_LEAD)
-            .values_list("person", "role"),
-            all=True,
-        )
     )
-)
+    mentors = (
+        MentorAssignment.objects.filter(ACTIVE_MENTOR, unit_id=unit_id, year=year)
+        .annotate(
+            person=F("mentor_id"),
+            role=Case(When(is_lead=True, then=Value(_LEAD)), default=Value(_CO)),
+        )
+        .values_list("person", "role")
+    )
+    return list(members.union(mentors, all=True))
 
 
 class CasePeople:
@@ -41,21 +62,22 @@ class CasePeople:
 
     def __init__(self, cases: Iterable[tuple[int, int]]) -> None:
         self.cases = set(cases)
+        self._groups: dict[str, set[int]] = {}
 
     @cached_property
     def _one_case(self) -> list[tuple[int, str]]:
         ((unit, year),) = self.cases
-        return _ONE_CASE_PEOPLE.rows(unit=unit, year=year)
+        return _one_case_people(unit, year)
 
     @cached_property
     def _members(self) -> dict[int, list[tuple[int, str]]]:
-        rows = defaultdict(list)
+        rows: dict[int, list[tuple[int, str]]] = defaultdict(list)
         if len(self.cases) == 1:
             ((unit, _year),) = self.cases
-            rows[unit] = [(uid, role) for uid, role in self._one_case if role not in _MENTOR]
+            rows[unit] = [(uid, role) for uid, role in self._one_case if role not in (_LEAD, _CO)]
             return rows
         for unit_id, user_id, position in Membership.objects.filter(
-            policy.ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
+            ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
         ).values_list("unit_id", "user_id", "position"):
             rows[unit_id].append((user_id, position))
         return rows
@@ -63,24 +85,20 @@ class CasePeople:
     @cached_property
     def _mentors(self) -> dict[tuple[int, int], dict[int, bool]]:
         """(unit, year) -> {mentor id: is lead}."""
-        rows = defaultdict(dict)
+        rows: dict[tuple[int, int], dict[int, bool]] = defaultdict(dict)
         if len(self.cases) == 1:
             ((unit, year),) = self.cases
             rows[(unit, year)] = {
-                uid: role == "lead" for uid, role in self._one_case if role in _MENTOR
+                uid: role == _LEAD for uid, role in self._one_case if role in (_LEAD, _CO)
             }
             return rows
         for unit_id, year, mentor_id, is_lead in MentorAssignment.objects.filter(
-            policy.ACTIVE_MENTOR,
+            ACTIVE_MENTOR,
             unit_id__in={unit for unit, _year in self.cases},
             year__in={year for _unit, year in self.cases},
         ).values_list("unit_id", "year", "mentor_id", "is_lead"):
             rows[(unit_id, year)][mentor_id] = is_lead
         return rows
-
-    @cached_property
-    def _groups(self) -> dict[str, set[int]]:
-        return {}
 
     def heads(self, unit_id: int) -> set[int]:
         return {u for u, pos in self._members[unit_id] if pos == Membership.Position.HEAD}
@@ -109,7 +127,8 @@ class CasePeople:
         return self._groups[role]
 
     def holders(self, holder: str, unit_id: int, year: int) -> set[int]:
-        """Everyone who may take the stage's action while the case waits for `holder`."""
+        """Everyone who may take the stage's action while the case waits for `holder`
+        (policy.may_hold, for many people at once)."""
         if holder == Holder.OPD:
             return self.heads(unit_id) | self.operators(unit_id)
         if holder == Holder.HEAD:
@@ -135,6 +154,126 @@ def people_of(innovation: Innovation) -> CasePeople:
     return people
 
 
-def case_holders(*, unit_id: int, year: int, holder: str) -> set[int]:
-    """User ids holding one case that waits for `holder` (see CasePeople.holders)."""
-    return CasePeople([(unit_id, year)]).holders(holder, unit_id, year)
+# --- which cases, listed how ------------------------------------------------------------------
+
+LIST_FILTERS = ("stage", "unit", "year", "mentor", "q", "awaiting", "overdue", "due_before")
+TRUE_VALUES, FALSE_VALUES = ("true", "1", "ya"), ("false", "0", "tidak")
+
+
+def visible_innovations(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Innovation]:
+    return Innovation.objects.filter(policy.visible_scope(actor_for(user)))
+
+
+def _filter_deadlines(qs: QuerySet[Innovation], *, params: Mapping) -> QuerySet[Innovation]:
+    """`overdue=true|false` and `due_before=YYYY-MM-DD` on the open stage visit (indexed)."""
+    overdue = str(params.get("overdue") or "").strip().lower()
+    if overdue:
+        if overdue not in TRUE_VALUES + FALSE_VALUES:
+            raise GuardFailed(
+                _("Filter tidak valid."),
+                fields={"overdue": [_("Isi dengan true atau false.")]},
+            )
+        is_overdue = deadlines.open_visit_due(on_or_before=timezone.localdate())
+        qs = qs.filter(is_overdue if overdue in TRUE_VALUES else ~is_overdue)
+    if raw := str(params.get("due_before") or "").strip():
+        try:
+            before = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise GuardFailed(
+                _("Filter tidak valid."),
+                fields={"due_before": [_("Tanggal harus berformat TTTT-BB-HH.")]},
+            ) from None
+        qs = qs.filter(deadlines.open_visit_due(before=before))
+    return qs
+
+
+def filter_innovations(qs: QuerySet[Innovation], *, params: Mapping) -> QuerySet[Innovation]:
+    """Apply the list filters (stage, unit code, year, mentor username, free text, deadlines)."""
+    if stage := params.get("stage"):
+        qs = qs.filter(stage__in=stage.split(","))
+    if awaiting := params.get("awaiting"):
+        qs = qs.filter(awaiting=awaiting)
+    if unit := params.get("unit"):
+        qs = qs.filter(unit__code=unit)
+    if (year := params.get("year")) and str(year).isdigit():
+        qs = qs.filter(year=int(year))
+    if mentor := params.get("mentor"):
+        pairs = MentorAssignment.objects.filter(mentor__username=mentor).values_list(
+            "unit_id", "year"
+        )
+        scope = Q(pk__in=[])
+        for unit_id, year in pairs:
+            scope |= Q(unit_id=unit_id, year=year)
+        qs = qs.filter(scope)
+    if q := (params.get("q") or "").strip():
+        qs = search_innovations(qs, q=q)
+    return _filter_deadlines(qs, params=params)
+
+
+def innovation_list(
+    *, user: AbstractBaseUser | AnonymousUser, params: Mapping
+) -> QuerySet[Innovation]:
+    qs = filter_innovations(visible_innovations(user=user), params=params)
+    # due_date / holder of the open stage visit, by one LEFT JOIN (no query per row).
+    qs = deadlines.with_deadline(qs)
+    ordering = ["-year", "-id"]
+    if "search_rank" in qs.query.annotations:  # a text search lists the best matches first
+        ordering.insert(0, "-search_rank")
+    return qs.select_related("unit", "main_urusan").order_by(*ordering)
+
+
+def waiting_for(*, user: AbstractBaseUser | AnonymousUser) -> list[Innovation]:
+    """Cases waiting for this person ("Tugas saya"), oldest wait first.
+
+    SQL narrows by `awaiting` and the person's units/assignments; the policy then keeps the
+    cases where they hold one of the stage's own moves.
+    """
+    actor = actor_for(user)
+    if not actor.user.is_authenticated:
+        return []
+    scope = Q(pk__in=[])
+    opd_units = set()
+    if actor.has(Role.OPD_HEAD):
+        opd_units |= actor.head_of
+        scope |= Q(awaiting=Holder.HEAD, unit_id__in=actor.head_of)
+    if actor.has(Role.OPD_OPERATOR):
+        opd_units |= actor.operator_of
+    if opd_units:
+        scope |= Q(awaiting=Holder.OPD, unit_id__in=opd_units)
+    if actor.has(Role.MENTOR):
+        for unit_id, year in actor.mentor_of:
+            scope |= Q(awaiting=Holder.MENTOR, unit_id=unit_id, year=year)
+    if actor.has(Role.VERIFIER):
+        scope |= Q(awaiting=Holder.VERIFIER)
+    if actor.is_admin:
+        scope |= Q(awaiting=Holder.ADMIN)
+    rows = (
+        Innovation.objects.filter(scope)
+        .select_related("unit")
+        .annotate(waiting_since=Max("history__at"))
+        .order_by("waiting_since", "id")
+    )
+    return [innovation for innovation in rows if policy.holds(actor, innovation)]
+
+
+def innovation_page(*, pk: int) -> Innovation:
+    """One innovation with everything its page shows, in a fixed number of queries."""
+    return (
+        Innovation.objects.select_related("unit", "main_urusan", "created_by", "process")
+        .prefetch_related(
+            "related_urusan",
+            "attachments",
+            Prefetch(
+                "sessions",
+                queryset=MentoringSession.objects.select_related("mentor").prefetch_related(
+                    "follow_ups"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=EvidenceItem.objects.select_related("indicator", "reviewed_by"),
+            ),
+            Prefetch("history", queryset=CaseEvent.objects.select_related("actor")),
+        )
+        .get(pk=pk)
+    )

@@ -1,24 +1,40 @@
-"""The only code that opens or moves a case."""
+"""Every write on a case, each one transaction: opening and moving it (the only code that moves
+a case), and the edits the lifecycle allows in its stages (profile, attachments, evidence and
+its review, mentoring sessions)."""
 
+import datetime as dt
 import logging
 import random
 import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow.status import STATUS
 
-from mentoring.models import Holder, Innovation, Stage
+from core.errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
+from mentoring.models import (
+    Attachment,
+    EvidenceItem,
+    FollowUp,
+    Indicator,
+    Innovation,
+    MentoringSession,
+    Stage,
+    Unit,
+)
+from mentoring.people import Actor, actor_for
+from mentoring.profile import ProfileChanges, apply_profile
+from mentoring.uploads import stored_file_fields
 
-from . import deadlines, guards, policy
-from .errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
+from . import deadlines, events, lifecycle, policy
 from .flows import InnovationFlow
+from .lifecycle import Action
 from .models import CaseEvent, InnovationProcess
-from .prepared import PreparedQuery
-from .signals import case_moved
 
 log = logging.getLogger(__name__)
 
@@ -29,94 +45,92 @@ class ActionResult:
     event: CaseEvent
 
 
-def _record(
-    *,
-    innovation: Innovation,
-    actor: AbstractBaseUser,
-    action: str,
-    from_stage: str,
-    comment: str = "",
-    data: dict | None = None,
-) -> CaseEvent:
-    event = CaseEvent.objects.create(
-        innovation=innovation,
-        actor=actor,
-        action=action,
-        from_stage=from_stage,
-        to_stage=innovation.stage,
-        comment=comment,
-        data=data or {},
-    )
-    case_moved.send(sender=CaseEvent, event=event, innovation=innovation)
-    return event
+# --- opening a case ---------------------------------------------------------------------------
+
+REQUIRED_ON_CREATE = ("name", "bentuk", "jenis", "inisiator", "main_urusan")
 
 
 @transaction.atomic
-def open_case(*, user: AbstractBaseUser, innovation: Innovation) -> ActionResult:
-    """Save a new innovation (already validated) and start its process in the proposal stage."""
-    actor = policy.actor_for(user)
-    if not actor.works_in(innovation.unit_id):
+def create_innovation(
+    *, user: AbstractBaseUser, unit: Unit, year: int, profile: ProfileChanges
+) -> ActionResult:
+    """Propose a new innovation of `unit` for `year`: its case opens in the proposal stage."""
+    if not actor_for(user).works_in(unit.pk):
         raise ActionForbidden(
             _("Hanya kepala atau operator unit ini yang dapat mengusulkan inovasi.")
         )
-    innovation.created_by = user
-    innovation.stage = Stage.PROPOSAL
-    innovation.awaiting = Holder.OPD
+    errors = {
+        name: [_("Kolom ini diisi pada tahap berikutnya.")]
+        for name in sorted(set(profile) - policy.EDITABLE_BY_STAGE[Stage.PROPOSAL])
+    }
+    errors.update(
+        {
+            name: [_("Kolom ini wajib diisi.")]
+            for name in REQUIRED_ON_CREATE
+            if not profile.get(name)
+        }
+    )
+    if errors:
+        raise GuardFailed(_("Usulan inovasi belum dapat disimpan."), fields=errors)
+    stage = Stage.PROPOSAL
+    innovation = Innovation(
+        unit=unit, year=year, created_by=user, stage=stage, awaiting=lifecycle.holder_of(stage)
+    )
+    related = apply_profile(innovation, profile)
     innovation.save()
+    if related:
+        innovation.related_urusan.set(related)
     InnovationFlow.start.run(innovation=innovation)
-    event = _record(innovation=innovation, actor=user, action="create", from_stage="")
+    event = events.created(innovation=innovation, actor=user)
     deadlines.enter_stage(innovation=innovation, at=event.at, first=True)
     return ActionResult(innovation=innovation, event=event)
 
 
-def _check(actor: policy.Actor, innovation: Innovation, action: str, comment: str) -> None:
+# --- moving a case ----------------------------------------------------------------------------
+
+
+def _checked_transition(
+    actor: Actor, innovation: Innovation, action: Action, comment: str
+) -> lifecycle.Transition:
+    """The table's record for the move, once role, stage, comment and guard allow it."""
     if not policy.can_view(actor, innovation):
         raise ActionForbidden(_("Anda tidak memiliki akses ke inovasi ini."))
-    if policy.target_stage(innovation.stage, action) is None:
+    move = lifecycle.transition(innovation.stage, action)
+    if move is None:
         raise ActionConflict(
             _("Aksi '%(action)s' tidak dapat dilakukan pada tahap %(stage)s.")
-            % {"action": action, "stage": innovation.get_stage_display()}
+            % {"action": action.label, "stage": innovation.get_stage_display()}
         )
-    holder = policy.required_holder(innovation.stage, action)
-    if not policy.may_hold(actor, innovation, holder):
+    if not policy.may_hold(actor, innovation, move.holder):
         raise ActionForbidden(
             _("Peran atau unit Anda tidak berwenang melakukan aksi ini (menunggu: %(holder)s).")
-            % {"holder": Holder(holder).label}
+            % {"holder": move.holder.label}
         )
-    if policy.comment_required(innovation.stage, action) and not comment.strip():
+    if move.comment_required and not comment.strip():
         raise GuardFailed(
             _("Komentar wajib diisi."),
             fields={"comment": [_("Komentar wajib diisi untuk aksi ini.")]},
         )
-    errors = guards.action_errors(innovation, action)
+    errors = move.guard(innovation) if move.guard else {}
     if errors:
         raise GuardFailed(_("Inovasi belum memenuhi syarat untuk aksi ini."), fields=errors)
-
-
-def _open_task_query(node) -> PreparedQuery:
-    return PreparedQuery(
-        lambda process: InnovationFlow.task_class.objects.filter(
-            process_id=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-        ).order_by("-id")[:1]
-    )
-
-
-# Each stage's open task, the first read of every move (compiled once: workflow.prepared).
-_OPEN_TASK = {
-    stage: _open_task_query(getattr(InnovationFlow, stage))
-    for stage in Stage.values
-    if hasattr(InnovationFlow, stage)
-}
+    return move
 
 
 def _complete_task(
-    process: InnovationProcess, stage: str, user: AbstractBaseUser, action: str, comment: str
+    process: InnovationProcess, move: lifecycle.Transition, user: AbstractBaseUser, comment: str
 ) -> None:
-    node = getattr(InnovationFlow, stage)
-    found = _OPEN_TASK[stage].objects(InnovationFlow.task_class, process=process.pk)
-    if not found:
+    """Finish the stage's open task with the decision; viewflow then opens the next one."""
+    node = getattr(InnovationFlow, move.stage)
+    task = (
+        InnovationFlow.task_class.objects.filter(
+            process=process, flow_task=node, status__in=[STATUS.NEW, STATUS.ASSIGNED]
+        )
+        .order_by("-id")
+        .first()
+    )
+    if task is None:
         raise ActionConflict(_("Tugas untuk tahap ini tidak ditemukan; muat ulang halaman."))
-    task = found[0]
     # Share our process object (carrying the locked innovation) with every activation.
     task.process = process
     activation = node.activation_class(task)
@@ -124,8 +138,8 @@ def _complete_task(
     task.owner = user
     task.status = STATUS.ASSIGNED
     activation.start(None)
-    task.data = {"action": action, "comment": comment}
-    process.decision = action
+    task.data = {"action": move.action.value, "comment": comment}
+    process.decision = move.action  # read by the Decision node after a gate
     activation.execute()
 
 
@@ -169,15 +183,15 @@ def perform_action(
     One transaction holding the case's rows; a concurrent move that won first makes this one
     fail with ActionConflict, never move twice. A deadlock is retried a few times with back-off.
     """
-    if action not in policy.ACTIONS:
+    if action not in Action.values:
         raise UnknownAction(
             _("Aksi tidak dikenal: %(action)s.") % {"action": action},
-            fields={"action": [_("Pilih salah satu: %s.") % ", ".join(policy.ACTIONS)]},
+            fields={"action": [_("Pilih salah satu: %s.") % ", ".join(Action.values)]},
         )
-    actor = policy.actor_for(user)
+    actor = actor_for(user)
     for attempt in range(ATTEMPTS):
         try:
-            return _perform_locked(actor, innovation_id, action, comment)
+            return _perform_locked(actor, innovation_id, Action(action), comment)
         except OperationalError as exc:
             if not _retriable(exc):
                 raise
@@ -188,37 +202,191 @@ def perform_action(
 
 
 @transaction.atomic
-def _perform_locked(
-    actor: policy.Actor, innovation_id: int, action: str, comment: str
-) -> ActionResult:
+def _perform_locked(actor: Actor, innovation_id: int, action: Action, comment: str) -> ActionResult:
     process = _locked_case(innovation_id)
     innovation = process.innovation
     user = actor.user
-    _check(actor, innovation, action, comment)
-    from_stage = innovation.stage
-    data: dict = {}
+    move = _checked_transition(actor, innovation, action, comment)
     try:
-        if action in policy.CANCEL_MOVES:
+        if move.ends_process:
             InnovationFlow.instance.cancel(process)
         else:
-            if action == "return" and from_stage == Stage.VERIFICATION:
-                data["invalid_evidence"] = [
-                    {"id": item.pk, "indicator": str(item.indicator), "note": item.review_note}
-                    for item in guards.invalid_evidence(innovation)
-                ]
-            _complete_task(process, from_stage, user, action, comment)
+            _complete_task(process, move, user, comment)
     except TransitionNotAllowed as exc:
         raise _moved_meanwhile() from exc
-    innovation.stage = policy.target_stage(from_stage, action)
-    innovation.awaiting = policy.holder_of(innovation.stage)
+    innovation.stage = move.target
+    innovation.awaiting = lifecycle.holder_of(move.target)
     innovation.save(update_fields=["stage", "awaiting", "updated_at"])
-    event = _record(
-        innovation=innovation,
-        actor=user,
-        action=action,
-        from_stage=from_stage,
-        comment=comment.strip(),
-        data=data,
+    event = events.moved(
+        innovation=innovation, actor=user, transition=move, comment=comment.strip()
     )
     deadlines.enter_stage(innovation=innovation, at=event.at)
     return ActionResult(innovation=innovation, event=event)
+
+
+# --- edits within a stage ---------------------------------------------------------------------
+
+
+def _locked(innovation_id: int) -> Innovation:
+    return Innovation.objects.select_for_update().get(pk=innovation_id)
+
+
+@transaction.atomic
+def update_innovation(
+    *, user: AbstractBaseUser, innovation_id: int, changes: ProfileChanges
+) -> Innovation:
+    """Apply profile changes; only fields the caller may edit in this stage."""
+    innovation = _locked(innovation_id)
+    actor = actor_for(user)
+    if not policy.can_view(actor, innovation):
+        raise ActionForbidden(_("Anda tidak memiliki akses ke inovasi ini."))
+    editable = policy.editable_fields(actor, innovation)
+    if not editable:
+        raise ActionForbidden(_("Anda tidak dapat mengubah inovasi ini pada tahap sekarang."))
+    refused = sorted(set(changes) - editable)
+    if refused:
+        raise GuardFailed(
+            _("Sebagian kolom tidak dapat diubah pada tahap ini."),
+            fields={name: [_("Kolom ini tidak dapat diubah pada tahap ini.")] for name in refused},
+        )
+    related = apply_profile(innovation, changes)
+    innovation.save()
+    if related is not None:
+        innovation.related_urusan.set(related)
+    return innovation
+
+
+@transaction.atomic
+def add_attachment(
+    *, user: AbstractBaseUser, innovation_id: int, kind: str, upload: UploadedFile | None
+) -> Attachment:
+    innovation = _locked(innovation_id)
+    if not policy.editable_fields(actor_for(user), innovation):
+        raise ActionForbidden(
+            _("Lampiran hanya dapat ditambahkan oleh OPD saat inovasi di tangannya.")
+        )
+    if kind not in Attachment.Kind.values:
+        raise GuardFailed(
+            _("Jenis lampiran tidak dikenal."), fields={"kind": [_("Pilih jenis lampiran.")]}
+        )
+    return Attachment.objects.create(
+        innovation=innovation,
+        kind=kind,
+        uploaded_by=user,
+        **stored_file_fields(upload, field="file"),
+    )
+
+
+@transaction.atomic
+def add_evidence(
+    *,
+    user: AbstractBaseUser,
+    innovation_id: int,
+    indicator_id: int,
+    parameter: int,
+    upload: UploadedFile | None,
+    description: str = "",
+) -> EvidenceItem:
+    innovation = _locked(innovation_id)
+    if not policy.can_upload_evidence(actor_for(user), innovation):
+        raise ActionForbidden(_("Data dukung hanya dapat diunggah oleh OPD pada tahap pengemasan."))
+    indicator = Indicator.objects.filter(pk=indicator_id, year=innovation.year).first()
+    errors: dict[str, list[str]] = {}
+    if indicator is None:
+        errors["indicator"] = [_("Indikator tidak ada untuk tahun %d.") % innovation.year]
+    if parameter not in (1, 2, 3):
+        errors["parameter"] = [_("Parameter harus 1, 2 atau 3.")]
+    if errors:
+        raise GuardFailed(_("Data dukung tidak valid."), fields=errors)
+    return EvidenceItem.objects.create(
+        innovation=innovation,
+        indicator=indicator,
+        parameter=parameter,
+        description=description,
+        uploaded_by=user,
+        **stored_file_fields(upload, field="file"),
+    )
+
+
+@transaction.atomic
+def review_evidence(
+    *,
+    user: AbstractBaseUser,
+    evidence_id: int,
+    valid: bool,
+    note: str = "",
+    verified_parameter: int | None = None,
+) -> EvidenceItem:
+    """Mark an evidence item valid or invalid.
+
+    A valid item's `verified_parameter` confirms the chosen parameter (the default) or lowers it;
+    it may never exceed the parameter the OPD chose. An invalid item has none.
+    """
+    item = EvidenceItem.objects.select_related("indicator").get(pk=evidence_id)
+    innovation = _locked(item.innovation_id)
+    if not policy.can_review_evidence(actor_for(user), innovation):
+        raise ActionForbidden(
+            _("Hanya verifikator yang tidak mendampingi inovasi ini dapat memeriksa data dukung.")
+        )
+    if not valid and not note.strip():
+        raise GuardFailed(
+            _("Catatan wajib diisi."),
+            fields={"note": [_("Jelaskan mengapa data dukung tidak valid.")]},
+        )
+    if (
+        valid
+        and verified_parameter is not None
+        and verified_parameter not in range(1, item.parameter + 1)
+    ):
+        raise GuardFailed(
+            _("Parameter terverifikasi tidak valid."),
+            fields={
+                "verified_parameter": [
+                    _("Parameter terverifikasi harus antara 1 dan %d (parameter yang dipilih OPD).")
+                    % item.parameter
+                ]
+            },
+        )
+    item.review = EvidenceItem.Review.VALID if valid else EvidenceItem.Review.INVALID
+    item.verified_parameter = (verified_parameter or item.parameter) if valid else None
+    item.review_note = note.strip()
+    item.reviewed_by = user
+    item.reviewed_at = timezone.now()
+    item.save(
+        update_fields=["review", "verified_parameter", "review_note", "reviewed_by", "reviewed_at"]
+    )
+    return item
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    description: str
+    due_date: dt.date
+
+
+@transaction.atomic
+def log_session(
+    *,
+    user: AbstractBaseUser,
+    innovation_id: int,
+    date: dt.date,
+    mode: str,
+    topic: str,
+    notes: str = "",
+    follow_ups: list[FollowUpInput] | None = None,
+) -> MentoringSession:
+    """Record a mentoring session with its follow-up items."""
+    innovation = _locked(innovation_id)
+    actor = actor_for(user)
+    if not actor.mentors(innovation):
+        raise ActionForbidden(_("Hanya pendamping unit ini yang dapat mencatat sesi."))
+    if not policy.can_log_session(actor, innovation):
+        raise ActionConflict(_("Sesi hanya dapat dicatat pada tahap pendampingan atau pengemasan."))
+    session = MentoringSession.objects.create(
+        innovation=innovation, mentor=user, date=date, mode=mode, topic=topic, notes=notes
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(session=session, description=item.description, due_date=item.due_date)
+        for item in follow_ups or []
+    )
+    return session

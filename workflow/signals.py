@@ -6,7 +6,8 @@ Receivers (the notifications app) write their rows in the same transaction and p
 
 from django.dispatch import Signal
 
-# kwargs: event (CaseEvent), innovation (Innovation)
+# kwargs: event (CaseEvent), innovation (Innovation), transition (lifecycle.Transition, or None
+# for a new case)
 case_moved = Signal()
 
 # kwargs: alerts (list[workflow.scans.DeadlineNotice]: visit, kind, recipients), sent once per

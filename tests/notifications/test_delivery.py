@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from notifications import delivery, selectors, services
+from notifications import delivery, services
 from notifications.models import (
     Channel,
     Delivery,
@@ -279,11 +279,9 @@ def test_the_real_database_worker_sends_the_mail(settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("chunk", [500, 1])
-def test_one_batch_follows_each_persons_own_choices(immediate, monkeypatch, chunk):
+def test_one_batch_follows_each_persons_own_choices(immediate):
     from tests.factories import make_user
 
-    monkeypatch.setattr(selectors, "IDS_CHUNK", chunk)
     off, wants, default, no_address = (make_user() for _ in range(4))
     for person in (off, wants, default):
         person.email = f"{person.username}@dinas.example"

@@ -10,9 +10,7 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("chunk", [500, 2])
-def test_unread_counts_count_only_unread_rows_of_each_person(monkeypatch, chunk):
-    monkeypatch.setattr(selectors, "IDS_CHUNK", chunk)
+def test_unread_counts_count_only_unread_rows_of_each_person():
     people = [make_user() for _ in range(5)]
     for n, person in enumerate(people):
         for i in range(n):

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from mentoring import selectors
 from mentoring.models import Innovation
 from tests.factories import Org, new_innovation
+from workflow import selectors as case_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,9 @@ def corpus(org):
 
 
 def found(user, q: str) -> set[int]:
-    return set(selectors.innovation_list(user=user, params={"q": q}).values_list("pk", flat=True))
+    return set(
+        case_selectors.innovation_list(user=user, params={"q": q}).values_list("pk", flat=True)
+    )
 
 
 def test_finds_by_words_in_tujuan_in_any_order(corpus):
@@ -90,7 +93,7 @@ def test_postgres_ranks_name_matches_first(org):
     in_tujuan = new_innovation(org, name="Aplikasi A", tujuan="Pelayanan sampah terpadu")
     in_name = new_innovation(org, name="Bank Sampah Digital")
     ordered = list(
-        selectors.innovation_list(user=org.admin, params={"q": "sampah"}).values_list(
+        case_selectors.innovation_list(user=org.admin, params={"q": "sampah"}).values_list(
             "pk", flat=True
         )
     )

@@ -2,10 +2,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import GuardFailed
 from mentoring.models import Indicator
 from scoring.models import PredicateThreshold, Ruleset
 from scoring.services import copy_ruleset, set_spd_score
-from workflow.errors import GuardFailed
 
 pytestmark = pytest.mark.django_db
 

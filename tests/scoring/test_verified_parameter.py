@@ -4,17 +4,17 @@ from decimal import Decimal
 
 import pytest
 
-from mentoring import services as mentoring_services
+from core.errors import GuardFailed
 from mentoring.models import EvidenceItem, Stage
 from scoring.selectors import StepKind, estimate, next_best_steps
 from tests.factories import act, advance, fill_report, new_innovation
-from workflow.errors import GuardFailed
+from workflow import services as workflow_services
 
 pytestmark = pytest.mark.django_db
 
 
 def _review(org, item, **kwargs):
-    return mentoring_services.review_evidence(user=org.verifier, evidence_id=item.pk, **kwargs)
+    return workflow_services.review_evidence(user=org.verifier, evidence_id=item.pk, **kwargs)
 
 
 def test_verified_parameter_confirms_lowers_and_never_raises(org):

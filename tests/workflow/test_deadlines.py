@@ -1,6 +1,7 @@
 """Deadlines: working-day due dates, stage visits, the scan's alerts and the list filters."""
 
 import datetime as dt
+import random
 import threading
 from zoneinfo import ZoneInfo
 
@@ -358,3 +359,17 @@ def test_list_page_filters_and_names_bad_input(org, client):
         page = client.get("/innovations/", {"due_before": "kemarin"})
         assert page.status_code == 200
         assert "TTTT-BB-HH" in page.content.decode()
+
+
+def test_working_day_counts_equal_counting_day_by_day():
+    cal = deadlines.WorkingCalendar([D(2026, 3, 23)])
+    rng = random.Random(5)
+    for _ in range(400):
+        start = D(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+        end = start + dt.timedelta(days=rng.randint(0, 120))
+        by_day = sum(
+            cal.is_working(start + dt.timedelta(days=n)) for n in range((end - start).days + 1)
+        )
+        assert cal.count(start, end) == by_day
+        assert cal.days_overdue(start, end) == by_day
+        assert cal.days_overdue(end + dt.timedelta(days=1), end) == 0

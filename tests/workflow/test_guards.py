@@ -3,10 +3,10 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mentoring import services as mentoring_services
+from core.errors import ActionConflict, GuardFailed, UnknownAction
 from mentoring.models import EvidenceItem, Indicator, Innovation, Maturity, MentoringSession, Stage
 from tests.factories import act, advance, fill_packaging, log_session, new_innovation, pdf
-from workflow.errors import ActionConflict, GuardFailed, UnknownAction
+from workflow import services as workflow_services
 from workflow.models import CaseEvent
 
 
@@ -54,7 +54,7 @@ def test_complete_needs_a_logged_session(org):
 @pytest.mark.django_db
 def test_packaging_submit_needs_300_words_and_mandatory_evidence(org):
     innovation = advance(org, new_innovation(org), Stage.PACKAGING)
-    mentoring_services.update_innovation(
+    workflow_services.update_innovation(
         user=org.operator,
         innovation_id=innovation.pk,
         changes={"rancang_bangun": "terlalu pendek " * 100, "tujuan": "x"},
@@ -78,11 +78,11 @@ def test_verification_accept_needs_every_mandatory_item_valid_and_return_lists_i
     with pytest.raises(GuardFailed):  # nothing marked invalid yet
         act(org.verifier, innovation, "return")
     for item in items[1:]:
-        mentoring_services.review_evidence(user=org.verifier, evidence_id=item.pk, valid=True)
+        workflow_services.review_evidence(user=org.verifier, evidence_id=item.pk, valid=True)
     with pytest.raises(GuardFailed) as exc:  # an invalid item needs a note
-        mentoring_services.review_evidence(user=org.verifier, evidence_id=items[0].pk, valid=False)
+        workflow_services.review_evidence(user=org.verifier, evidence_id=items[0].pk, valid=False)
     assert "note" in exc.value.fields
-    mentoring_services.review_evidence(
+    workflow_services.review_evidence(
         user=org.verifier, evidence_id=items[0].pk, valid=False, note="SK tidak ditandatangani"
     )
     with pytest.raises(GuardFailed):
@@ -101,7 +101,7 @@ def test_mentor_of_the_case_cannot_verify_it(org):
     innovation = advance(org, new_innovation(org), Stage.VERIFICATION)
     org.mentor.groups.add(Group.objects.get(name="verifier"))
     del org.mentor._pandu_actor  # roles changed
-    from workflow.errors import ActionForbidden
+    from core.errors import ActionForbidden
 
     with pytest.raises(ActionForbidden):
         act(org.mentor, innovation, "accept")
@@ -119,7 +119,7 @@ def test_upload_checked_by_content_writes_nothing(org, payload, name):
     innovation = advance(org, new_innovation(org), Stage.PACKAGING)
     indicator = Indicator.objects.get(year=innovation.year, number=16)
     with pytest.raises(GuardFailed) as exc:
-        mentoring_services.add_evidence(
+        workflow_services.add_evidence(
             user=org.operator,
             innovation_id=innovation.pk,
             indicator_id=indicator.pk,
@@ -136,7 +136,7 @@ def test_oversized_upload_is_refused(org, settings, tmp_path):
     innovation = advance(org, new_innovation(org), Stage.PACKAGING)
     big = SimpleUploadedFile("besar.pdf", b"%PDF-1.4\n" + b"0" * 4096)
     with pytest.raises(GuardFailed) as exc:
-        mentoring_services.add_evidence(
+        workflow_services.add_evidence(
             user=org.operator,
             innovation_id=innovation.pk,
             indicator_id=Indicator.objects.get(year=innovation.year, number=16).pk,
@@ -152,7 +152,7 @@ def test_oversized_upload_is_refused(org, settings, tmp_path):
 @pytest.mark.django_db
 def test_valid_pdf_is_stored_with_sniffed_type(org):
     innovation = advance(org, new_innovation(org), Stage.PACKAGING)
-    item = mentoring_services.add_evidence(
+    item = workflow_services.add_evidence(
         user=org.operator,
         innovation_id=innovation.pk,
         indicator_id=Indicator.objects.get(year=innovation.year, number=16).pk,
@@ -167,12 +167,12 @@ def test_valid_pdf_is_stored_with_sniffed_type(org):
 def test_maturity_machine_guards(org):
     innovation = new_innovation(org)
     with pytest.raises(GuardFailed) as exc:
-        mentoring_services.update_innovation(
+        workflow_services.update_innovation(
             user=org.operator, innovation_id=innovation.pk, changes={"maturity": Maturity.UJI_COBA}
         )
     assert "trial_date" in exc.value.fields
     with pytest.raises(GuardFailed) as exc:
-        mentoring_services.update_innovation(
+        workflow_services.update_innovation(
             user=org.operator,
             innovation_id=innovation.pk,
             changes={
@@ -183,7 +183,7 @@ def test_maturity_machine_guards(org):
         )
     assert "implementation_date" in exc.value.fields
     assert Innovation.objects.get(pk=innovation.pk).maturity == Maturity.INISIATIF
-    updated = mentoring_services.update_innovation(
+    updated = workflow_services.update_innovation(
         user=org.operator,
         innovation_id=innovation.pk,
         changes={
@@ -194,7 +194,7 @@ def test_maturity_machine_guards(org):
     )
     assert updated.maturity == Maturity.PENERAPAN
     with pytest.raises(GuardFailed):
-        mentoring_services.update_innovation(
+        workflow_services.update_innovation(
             user=org.operator, innovation_id=innovation.pk, changes={"maturity": Maturity.INISIATIF}
         )
 
@@ -202,15 +202,15 @@ def test_maturity_machine_guards(org):
 @pytest.mark.django_db
 def test_fields_outside_the_stage_are_refused(org):
     innovation = advance(org, new_innovation(org), Stage.MENTORING)
-    from workflow.errors import ActionForbidden
+    from core.errors import ActionForbidden
 
     with pytest.raises(ActionForbidden):  # the case is with the mentor now
-        mentoring_services.update_innovation(
+        workflow_services.update_innovation(
             user=org.operator, innovation_id=innovation.pk, changes={"name": "Baru"}
         )
     new = advance(org, new_innovation(org), Stage.PROPOSAL)
     with pytest.raises(GuardFailed) as exc:
-        mentoring_services.update_innovation(
+        workflow_services.update_innovation(
             user=org.operator, innovation_id=new.pk, changes={"report_results": "x"}
         )
     assert "report_results" in exc.value.fields

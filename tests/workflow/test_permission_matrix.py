@@ -7,8 +7,9 @@ lets the wrong person act makes this test fail.
 import pytest
 from django.db import transaction
 
-from mentoring import services as mentoring_services
+from core.errors import ActionConflict, ActionForbidden
 from mentoring.models import EvidenceItem, Indicator, Membership, MentorAssignment, Stage
+from mentoring.people import actor_for
 from tests.factories import (
     Org,
     advance,
@@ -21,7 +22,7 @@ from tests.factories import (
     pdf,
 )
 from workflow import policy
-from workflow.errors import ActionConflict, ActionForbidden
+from workflow import services as workflow_services
 from workflow.models import CaseEvent
 from workflow.services import perform_action
 
@@ -94,7 +95,7 @@ def world(db):
 def _prepare_verification(org, innovation):
     """All mandatory evidence valid (accept may go) plus one invalid extra item (return may go)."""
     for item in EvidenceItem.objects.filter(innovation=innovation):
-        mentoring_services.review_evidence(user=org.verifier, evidence_id=item.pk, valid=True)
+        workflow_services.review_evidence(user=org.verifier, evidence_id=item.pk, valid=True)
     extra = Indicator.objects.get(year=innovation.year, number=19)
     item = EvidenceItem.objects.create(
         innovation=innovation,
@@ -146,7 +147,7 @@ def test_permission_matrix(world):
                 got = _attempt(user, innovation, action)
                 if got != expected:
                     mismatches.append((stage, name, action, expected, got))
-                listed = action in policy.allowed_actions(policy.actor_for(user), innovation)
+                listed = action in policy.allowed_actions(actor_for(user), innovation)
                 if listed != (expected == "ok"):
                     mismatches.append(
                         (stage, name, action, "listed" if expected == "ok" else "hidden", listed)

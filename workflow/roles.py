@@ -1,8 +1,8 @@
-"""The role groups and the model permissions each needs (viewflow checks them)."""
+"""The role groups and the process permissions each needs (viewflow checks them)."""
 
 from django.contrib.auth.models import Group, Permission
 
-from .models import Role
+from mentoring.models import Role
 
 VIEW_PROCESS = "workflow.view_innovationprocess"
 ROLE_PERMISSIONS: dict[str, list[str]] = {

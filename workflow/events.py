@@ -1,0 +1,52 @@
+"""The case's history: one typed function per kind of entry, each writing one `CaseEvent` and
+announcing it (`signals.case_moved`) inside the caller's transaction."""
+
+from typing import TypedDict
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from mentoring.models import Innovation
+
+from .guards import InvalidEvidence
+from .lifecycle import EventKind, Transition
+from .models import CaseEvent
+from .signals import case_moved
+
+
+class MovePayload(TypedDict, total=False):
+    """What a move's entry carries besides its comment."""
+
+    invalid_evidence: list[InvalidEvidence]  # a verification return: what to fix
+
+
+def created(*, innovation: Innovation, actor: AbstractBaseUser) -> CaseEvent:
+    """A new case in its first stage."""
+    event = CaseEvent.objects.create(
+        innovation=innovation,
+        actor=actor,
+        action=EventKind.CREATED,
+        from_stage="",
+        to_stage=innovation.stage,
+    )
+    case_moved.send(sender=CaseEvent, event=event, innovation=innovation, transition=None)
+    return event
+
+
+def moved(
+    *, innovation: Innovation, actor: AbstractBaseUser, transition: Transition, comment: str
+) -> CaseEvent:
+    """The case took `transition` (it already stands in the target stage)."""
+    payload = MovePayload()
+    if transition.findings is not None:
+        payload["invalid_evidence"] = transition.findings(innovation)
+    event = CaseEvent.objects.create(
+        innovation=innovation,
+        actor=actor,
+        action=EventKind(transition.action.value),
+        from_stage=transition.stage,
+        to_stage=innovation.stage,
+        comment=comment,
+        data=payload,
+    )
+    case_moved.send(sender=CaseEvent, event=event, innovation=innovation, transition=transition)
+    return event
