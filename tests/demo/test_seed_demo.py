@@ -12,7 +12,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from mentoring import demo
+from demo import seed as demo
 from mentoring.models import (
     OPEN_STAGES,
     EvidenceItem,

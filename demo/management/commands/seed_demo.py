@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mentoring import demo
+from demo import seed as demo
 from mentoring.models import Unit
 
 

@@ -1,0 +1,310 @@
+"""The demo's content, read from the TOML files in demo/data/ (each once) into frozen dataclasses.
+
+units.toml (the organisation), people.toml (names), ideas.toml (innovation ideas), texts.toml
+(profile, session and comment templates) and plan.toml (where the cases end up). Only the
+standard library: the files are checked here for shape, and by tests/demo for their codes.
+"""
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class ContentError(ValueError):
+    """A data file does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One organisation unit; `short` is its label in innovation names (`{place}`)."""
+
+    code: str
+    name: str
+    kind: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Units:
+    opds: tuple[UnitRow, ...]
+    kecamatan: tuple[str, ...]
+    others: tuple[UnitRow, ...]
+
+    @property
+    def rows(self) -> tuple[UnitRow, ...]:
+        """Every unit, in creation order: the OPDs, the kecamatan, then the others."""
+        kecamatan = tuple(
+            UnitRow(code=kecamatan_code(k), name=f"Kecamatan {k}", kind="kecamatan", short=k)
+            for k in self.kecamatan
+        )
+        return self.opds + kecamatan + self.others
+
+
+def kecamatan_code(name: str) -> str:
+    return "kec-" + name.lower().replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class People:
+    admin: str
+    observer: str
+    first_names_male: tuple[str, ...]
+    first_names_female: tuple[str, ...]
+    last_names: tuple[str, ...]
+    head_prefixes: tuple[str, ...]
+    head_suffixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Idea:
+    """An innovation idea: name, main urusan, digital or not, the problem, the fix, who benefits."""
+
+    name: str
+    urusan: str
+    jenis: str
+    masalah: str
+    solusi: str
+    sasaran: str
+    bentuk: str = "pelayanan_publik"
+
+
+@dataclass(frozen=True)
+class Ideas:
+    by_unit: Mapping[str, tuple[Idea, ...]]
+    by_kind: Mapping[str, tuple[Idea, ...]]
+    generic: tuple[Idea, ...]
+
+    def for_unit(self, code: str, kind: str) -> list[Idea]:
+        """The unit's own ideas first, then its kind's, then the generic ones."""
+        return [*self.by_unit.get(code, ()), *self.by_kind.get(kind, ()), *self.generic]
+
+    def all(self) -> list[Idea]:
+        return [
+            *(i for ideas in self.by_unit.values() for i in ideas),
+            *(i for ideas in self.by_kind.values() for i in ideas),
+            *self.generic,
+        ]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the rancang bangun: a title and its sentence templates."""
+
+    title: str
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SessionTopic:
+    topic: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class Texts:
+    dasar_hukum: tuple[str, ...]
+    tujuan: tuple[str, ...]
+    manfaat: tuple[str, ...]
+    hasil: tuple[str, ...]
+    report_results: str
+    rancang_bangun: tuple[Section, ...]
+    session_notes: str
+    session_topics: tuple[SessionTopic, ...]
+    follow_ups: tuple[str, ...]
+    proposal_returns: tuple[str, ...]
+    packaging_returns: tuple[str, ...]
+    invalid_evidence: tuple[str, ...]
+    verification_return: str
+    report_returns: tuple[str, ...]
+    reject_reasons: tuple[str, ...]
+    withdraw_reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    # (year, final stage) -> weight, in file order: the order feeds the seeded shuffles.
+    stage_weights: Mapping[tuple[int, str], int]
+    spd_scores: Mapping[int, str]
+
+
+# --- reading and checking --------------------------------------------------------------------
+
+
+def _read(name: str) -> dict[str, Any]:
+    path = DATA_DIR / name
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{path}: {exc}") from exc
+
+
+def _table(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ContentError(f"{where}: expected a table")
+    return value
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str):
+        raise ContentError(f"{where}: expected a string")
+    return value
+
+
+def _items(value: object, where: str) -> list[object]:
+    if not isinstance(value, list) or not value:
+        raise ContentError(f"{where}: expected a non-empty list")
+    return value
+
+
+def _texts(value: object, where: str) -> tuple[str, ...]:
+    return tuple(_text(item, where) for item in _items(value, where))
+
+
+def _year(key: str, where: str) -> int:
+    if not key.isdigit():
+        raise ContentError(f"{where}: expected a year, not {key!r}")
+    return int(key)
+
+
+def _tables(value: object, where: str) -> list[dict[str, str]]:
+    """A non-empty list of tables whose values are all strings."""
+    tables = [_table(item, where) for item in _items(value, where)]
+    for table in tables:
+        for key, item in table.items():
+            _text(item, f"{where}.{key}")
+    return tables
+
+
+def _unit_rows(value: object, where: str) -> tuple[UnitRow, ...]:
+    try:
+        return tuple(UnitRow(**table) for table in _tables(value, where))
+    except TypeError as exc:  # a missing or unknown key
+        raise ContentError(f"{where}: {exc}") from exc
+
+
+def _ideas(value: object, where: str) -> tuple[Idea, ...]:
+    try:
+        return tuple(Idea(**table) for table in _tables(value, where))
+    except TypeError as exc:
+        raise ContentError(f"{where}: {exc}") from exc
+
+
+def _idea_groups(value: object, where: str) -> Mapping[str, tuple[Idea, ...]]:
+    groups = _table(value, where)
+    return MappingProxyType({key: _ideas(ideas, f"{where}.{key}") for key, ideas in groups.items()})
+
+
+# --- the content, loaded once ----------------------------------------------------------------
+
+
+@cache
+def units() -> Units:
+    data = _read("units.toml")
+    return Units(
+        opds=_unit_rows(data.get("opds"), "units.opds"),
+        kecamatan=_texts(data.get("kecamatan"), "units.kecamatan"),
+        others=_unit_rows(data.get("other_units"), "units.other_units"),
+    )
+
+
+@cache
+def people() -> People:
+    data = _read("people.toml")
+    return People(
+        admin=_text(data.get("admin"), "people.admin"),
+        observer=_text(data.get("observer"), "people.observer"),
+        first_names_male=_texts(data.get("first_names_male"), "people.first_names_male"),
+        first_names_female=_texts(data.get("first_names_female"), "people.first_names_female"),
+        last_names=_texts(data.get("last_names"), "people.last_names"),
+        head_prefixes=_texts(data.get("head_prefixes"), "people.head_prefixes"),
+        head_suffixes=_texts(data.get("head_suffixes"), "people.head_suffixes"),
+    )
+
+
+@cache
+def ideas() -> Ideas:
+    data = _read("ideas.toml")
+    return Ideas(
+        by_unit=_idea_groups(data.get("unit", {}), "ideas.unit"),
+        by_kind=_idea_groups(data.get("kind", {}), "ideas.kind"),
+        generic=_ideas(data.get("generic"), "ideas.generic"),
+    )
+
+
+@cache
+def texts() -> Texts:
+    data = _read("texts.toml")
+    profile = _table(data.get("profile"), "texts.profile")
+    mentoring = _table(data.get("mentoring"), "texts.mentoring")
+    comments = _table(data.get("comments"), "texts.comments")
+
+    def listed(table: dict[str, Any], section: str, key: str) -> tuple[str, ...]:
+        return _texts(table.get(key), f"texts.{section}.{key}")
+
+    def single(table: dict[str, Any], section: str, key: str) -> str:
+        return _text(table.get(key), f"texts.{section}.{key}")
+
+    sections = []
+    raw_sections = _items(profile.get("rancang_bangun"), "texts.profile.rancang_bangun")
+    for index, raw in enumerate(raw_sections):
+        where = f"texts.profile.rancang_bangun[{index}]"
+        section = _table(raw, where)
+        sections.append(
+            Section(
+                title=_text(section.get("title"), f"{where}.title"),
+                sentences=_texts(section.get("sentences"), f"{where}.sentences"),
+            )
+        )
+    try:
+        topics = tuple(
+            SessionTopic(**table)
+            for table in _tables(mentoring.get("topics"), "texts.mentoring.topics")
+        )
+    except TypeError as exc:
+        raise ContentError(f"texts.mentoring.topics: {exc}") from exc
+    return Texts(
+        dasar_hukum=listed(profile, "profile", "dasar_hukum"),
+        tujuan=listed(profile, "profile", "tujuan"),
+        manfaat=listed(profile, "profile", "manfaat"),
+        hasil=listed(profile, "profile", "hasil"),
+        report_results=single(profile, "profile", "report_results"),
+        rancang_bangun=tuple(sections),
+        session_notes=single(mentoring, "mentoring", "session_notes"),
+        session_topics=topics,
+        follow_ups=listed(mentoring, "mentoring", "follow_ups"),
+        proposal_returns=listed(comments, "comments", "proposal_returns"),
+        packaging_returns=listed(comments, "comments", "packaging_returns"),
+        invalid_evidence=listed(comments, "comments", "invalid_evidence"),
+        verification_return=single(comments, "comments", "verification_return"),
+        report_returns=listed(comments, "comments", "report_returns"),
+        reject_reasons=listed(comments, "comments", "reject_reasons"),
+        withdraw_reasons=listed(comments, "comments", "withdraw_reasons"),
+    )
+
+
+@cache
+def plan() -> Plan:
+    data = _read("plan.toml")
+    weights: dict[tuple[int, str], int] = {}
+    for year, stages in _table(data.get("stage_weights"), "plan.stage_weights").items():
+        for stage, weight in _table(stages, f"plan.stage_weights.{year}").items():
+            if type(weight) is not int or weight < 0:  # bool is an int too
+                raise ContentError(f"plan.stage_weights.{year}.{stage}: expected a count")
+            weights[(_year(year, "plan.stage_weights"), stage)] = weight
+    scores = _table(data.get("spd_scores"), "plan.spd_scores")
+    return Plan(
+        stage_weights=MappingProxyType(weights),
+        spd_scores=MappingProxyType(
+            {
+                _year(year, "plan.spd_scores"): _text(score, f"plan.spd_scores.{year}")
+                for year, score in scores.items()
+            }
+        ),
+    )
