@@ -28,6 +28,7 @@ test: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .
@@ -35,6 +36,7 @@ format: install
 
 bench: install
 	$(PY) bench/actions.py
+	$(PY) bench/approve_files.py
 	$(PY) bench/innovation_list.py
 	$(PY) bench/deadlines.py
 	$(PY) bench/home_pages.py

@@ -55,10 +55,11 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, exceptions.APIException):
         headers = {}
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
-        if getattr(exc, "wait", None):
-            headers["Retry-After"] = str(int(exc.wait))
+        # NotAuthenticated-like errors carry a challenge; Throttled carries a wait.
+        if auth_header := getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = auth_header
+        if wait := getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(wait))
         set_rollback()
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         return Response(_body(detail), status=exc.status_code, headers=headers)

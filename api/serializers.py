@@ -94,14 +94,17 @@ class UnitMentorSerializer(PersonSerializer):
         return full_name(assignment.mentor)
 
 
-class UnitDetailSerializer(UnitSerializer):
+class UnitDetailSerializer(serializers.Serializer):
+    """A unit with its people (api.views.UnitDetail)."""
+
+    code = serializers.CharField(source="unit.code")
+    name = serializers.CharField(source="unit.name")
+    kind = serializers.CharField(source="unit.kind")
+    kind_label = serializers.CharField(source="unit.get_kind_display")
     year = serializers.IntegerField(help_text="The programme year the mentors are listed for.")
     head = PersonSerializer(allow_null=True)
     operators = PersonSerializer(many=True)
     mentors = UnitMentorSerializer(many=True)
-
-    class Meta(UnitSerializer.Meta):
-        fields = [*UnitSerializer.Meta.fields, "year", "head", "operators", "mentors"]
 
 
 # --- innovations ------------------------------------------------------------------------------
@@ -216,7 +219,7 @@ class InnovationSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_actions(self, innovation) -> list[str]:
         actor = self.context.get("actor")
-        return policy.allowed_actions(actor, innovation) if actor else []
+        return [a.value for a in policy.allowed_actions(actor, innovation)] if actor else []
 
     # The list and detail querysets annotate the open visit (deadlines.with_deadline);
     # an instance without it (a fresh save) shows no deadline rather than paying a query.
@@ -268,7 +271,7 @@ class InnovationUpdateSerializer(InnovationSerializer):
 
 class ActionSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # see CaseEventSerializer
     comment_required = serializers.BooleanField()
 
 
@@ -282,7 +285,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
     from_label = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage = serializers.CharField(read_only=True)
     to_label = serializers.CharField(source="get_to_stage_display", read_only=True)
-    data = serializers.JSONField()
+    # Fields named like DRF's own attributes (Serializer.data / .errors, Field.label), which
+    # the stubs type differently: the API's names stay as documented.
+    data = serializers.JSONField()  # type: ignore[assignment]
 
     class Meta:
         model = CaseEvent
@@ -411,7 +416,7 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every error answer."""
 
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # see CaseEventSerializer
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field (empty when the error concerns no field).",
     )

@@ -4,8 +4,10 @@ Every write goes through a service (workflow.services for everything on a case);
 parse the input, and the services' ServiceErrors become HTTP answers in api.errors.
 """
 
+from dataclasses import dataclass
 from typing import cast
 
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -68,11 +70,11 @@ def visible_innovation(request, pk: int, queryset=None) -> Innovation:
     return innovation
 
 
-class ActorContextMixin:
+class ActorContextMixin(generics.GenericAPIView):
+    """Serializers see the caller as `actor` (the actions they may take on a case)."""
+
     def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["actor"] = actor_for(self.request.user)
-        return context
+        return {**super().get_serializer_context(), "actor": actor_for(self.request.user)}
 
 
 # --- auth and the caller ----------------------------------------------------------------------
@@ -140,6 +142,15 @@ def _year_param(request) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class UnitDetail:
+    unit: Unit
+    year: int
+    head: User | None
+    operators: list[User]
+    mentors: list[MentorAssignment]
+
+
 class UnitDetailView(APIView):
     @extend_schema(
         parameters=[
@@ -154,11 +165,14 @@ class UnitDetailView(APIView):
         unit = get_object_or_404(Unit, code=code)
         year = _year_param(request)
         members = list(unit.memberships.select_related("user").order_by("user__username"))
-        unit.year = year
-        unit.head = next((m.user for m in members if m.position == Membership.Position.HEAD), None)
-        unit.operators = [m.user for m in members if m.position == Membership.Position.OPERATOR]
-        unit.mentors = current_mentors(unit=unit, year=year)
-        return Response(s.UnitDetailSerializer(unit).data)
+        detail = UnitDetail(
+            unit=unit,
+            year=year,
+            head=next((m.user for m in members if m.position == Membership.Position.HEAD), None),
+            operators=[m.user for m in members if m.position == Membership.Position.OPERATOR],
+            mentors=current_mentors(unit=unit, year=year),
+        )
+        return Response(s.UnitDetailSerializer(detail).data)
 
 
 # --- innovations ------------------------------------------------------------------------------
@@ -201,7 +215,7 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
         qs = selectors.innovation_list(
             user=self.request.user, params=self.request.query_params
         ).select_related("created_by")
-        prefetches = ["related_urusan"]
+        prefetches: list[str | Prefetch] = ["related_urusan"]
         if actor_for(self.request.user).has(Role.VERIFIER):
             # policy.has_mentored reads prefetched sessions instead of one query per row.
             prefetches.append(

@@ -47,7 +47,8 @@ def loop_forever() -> None:
                 digest_day = today
         else:
             run("send_notification_digests", "--stale-only")
-        week = tuple(today.isocalendar()[:2])
+        iso = today.isocalendar()
+        week = (iso.year, iso.week)
         if digest_week != week and run("send_deadline_digests"):
             digest_week = week
         time.sleep(INTERVAL)

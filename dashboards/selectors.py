@@ -17,8 +17,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -253,7 +254,12 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _with_clock(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
+# Annotated querysets are typed QuerySet[Any, Any]: their lookups name annotations (the open
+# visit, the holders' names) that the model alone does not have.
+Annotated = QuerySet[Any, Any]
+
+
+def _with_clock(qs: QuerySet[Innovation]) -> Annotated:
     """The open visit's dates and the names of the people holding the case, in the same query
     (head of the unit, lead mentor of the unit and year)."""
     person = Coalesce(NullIf(F("user__first_name"), Value("")), F("user__username"))
@@ -276,9 +282,7 @@ def _with_clock(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
     )
 
 
-def _case_rows(
-    qs: QuerySet[Innovation], *, today: dt.date, days: deadlines.WorkingCalendar
-) -> list[CaseRow]:
+def _case_rows(qs: Annotated, *, today: dt.date, days: deadlines.WorkingCalendar) -> list[CaseRow]:
     stages, holders = dict(Stage.choices), dict(Holder.choices)
     rows = []
     for case in qs.values(
@@ -326,7 +330,7 @@ def _case_rows(
     return rows
 
 
-def _open_visit_alias(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
+def _open_visit_alias(qs: QuerySet[Innovation]) -> Annotated:
     return qs.alias(
         open_visit=FilteredRelation("visits", condition=Q(visits__left_at__isnull=True))
     )
@@ -366,7 +370,10 @@ def unit_figures(
         )
         .order_by()
     )
-    return {row.pop("unit_id"): row for row in rows}
+    return {
+        row["unit_id"]: {name: value for name, value in row.items() if name != "unit_id"}
+        for row in rows
+    }
 
 
 def _stage_counts(figures: dict[str, int] | None) -> tuple[StageCount, ...]:
@@ -381,9 +388,7 @@ def _stage_counts(figures: dict[str, int] | None) -> tuple[StageCount, ...]:
 # --- mentor -----------------------------------------------------------------------------------
 
 
-def mentor_dashboard(
-    *, user: AbstractBaseUser, year: int, today: dt.date | None = None
-) -> MentorDashboard:
+def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> MentorDashboard:
     """The units assigned to `user` in `year`, with their figures and what is overdue or due
     soon (4 queries + the cached holiday calendar)."""
     today = today or timezone.localdate()
@@ -471,7 +476,8 @@ def head_dashboard(
     of_year = _with_clock(Innovation.objects.filter(unit_id__in=unit_ids, year=year)).order_by(
         "-pk"
     )
-    approvals, innovations = defaultdict(list), defaultdict(list)
+    approvals: defaultdict[int, list[CaseRow]] = defaultdict(list)
+    innovations: defaultdict[int, list[CaseRow]] = defaultdict(list)
     for qs, into in ((waiting, approvals), (of_year, innovations)):
         for row in _case_rows(qs, today=today, days=days):
             into[row.unit_id].append(row)
@@ -555,6 +561,7 @@ def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
     visits = StageVisit.objects.filter(
         innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
     )
+    rows: Iterable[tuple[str, dt.date, dt.date, int]]
     if connection.vendor == "postgresql":
         # Grouped by stage and local entry/exit dates in SQL (many visits share them): the rows
         # returned follow the number of distinct dates, not of visits.
@@ -575,6 +582,7 @@ def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
             for stage, entered, left in visits.values_list(
                 "stage", "entered_at", "left_at"
             ).iterator(chunk_size=5000)
+            if left is not None  # the filter above keeps finished visits only
         )
     memo: dict[tuple[dt.date, dt.date], int] = {}
     for stage, entered, left, count in rows:
@@ -700,9 +708,7 @@ def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[
 # --- the home page ----------------------------------------------------------------------------
 
 
-def home_dashboard(
-    *, user: AbstractBaseUser, year: int, today: dt.date | None = None
-) -> HomeDashboard:
+def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> HomeDashboard:
     """The sections of `user`'s home page below "Tugas saya", one per role they hold: mentor
     (units assigned in `year`), OPD head (units they head), admin (summary + IID estimate),
     observer (the same, read-only). The query count depends on the roles, never on the data."""

@@ -454,10 +454,9 @@ def _conflict_errors(people: list[_Person], units: dict[str, Unit]) -> list[RowE
 
 def _write_person(person: _Person, units: dict[str, Unit], groups: dict[str, Group]) -> bool:
     """Create or update one person; True when created."""
-    user = User.objects.filter(username=person.username).first()
-    created = user is None
-    if created:
-        user = User(username=person.username)
+    found = User.objects.filter(username=person.username).first()
+    created = found is None
+    user = found or User(username=person.username)
     user.first_name = person.full_name
     user.last_name = ""
     user.email = person.email

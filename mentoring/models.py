@@ -377,7 +377,7 @@ class FollowUp(models.Model):
         ordering = ["due_date", "id"]
 
 
-def case_upload_to(instance: "CaseFile", filename: str) -> str:
+def case_upload_to(instance: "Attachment | EvidenceItem", filename: str) -> str:
     return f"cases/{instance.innovation.year}/{instance.innovation_id}/{filename}"
 
 
@@ -414,6 +414,10 @@ class Attachment(CaseFile):
         ordering = ["kind", "id"]
 
 
+# An indicator's parameters: 1, 2 or 3 (each indicator says what each one means).
+PARAMETERS = [(1, "1"), (2, "2"), (3, "3")]
+
+
 class EvidenceItem(CaseFile):
     """Data dukung: one file supporting the chosen parameter of one IID indicator."""
 
@@ -424,9 +428,7 @@ class EvidenceItem(CaseFile):
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="evidence")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    parameter = models.PositiveSmallIntegerField(
-        _("parameter"), choices=[(1, "1"), (2, "2"), (3, "3")]
-    )
+    parameter = models.PositiveSmallIntegerField(_("parameter"), choices=PARAMETERS)
     description = models.CharField(_("keterangan"), max_length=300, blank=True)
     review = models.CharField(
         _("hasil verifikasi"), max_length=10, choices=Review.choices, default=Review.PENDING
@@ -434,7 +436,7 @@ class EvidenceItem(CaseFile):
     review_note = models.TextField(_("catatan verifikasi"), blank=True)
     # Verification confirms or lowers the chosen parameter; null until the item is found valid.
     verified_parameter = models.PositiveSmallIntegerField(
-        _("parameter terverifikasi"), choices=[(1, "1"), (2, "2"), (3, "3")], null=True, blank=True
+        _("parameter terverifikasi"), choices=PARAMETERS, null=True, blank=True
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -4,7 +4,7 @@ they mentor per year. The process's policy (workflow.policy) decides from this w
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db.models import Q, Value
 
 from .models import Innovation, Membership, MentorAssignment, Role
@@ -14,7 +14,7 @@ from .models import Innovation, Membership, MentorAssignment, Role
 class Actor:
     """What the policy needs to know about a user, loaded once per request."""
 
-    user: AbstractBaseUser | AnonymousUser
+    user: User | AnonymousUser
     roles: frozenset[str] = frozenset()
     head_of: frozenset[int] = frozenset()
     operator_of: frozenset[int] = frozenset()
@@ -48,7 +48,7 @@ class Actor:
         return frozenset(unit for unit in self.head_of | self.operator_of if self.works_in(unit))
 
 
-def _actor_rows(user: AbstractBaseUser):
+def _actor_rows(user: User):
     """(kind, role name, unit id, year) for the user's groups, memberships and mentor
     assignments: one query."""
     groups = (
@@ -69,7 +69,7 @@ def _actor_rows(user: AbstractBaseUser):
     return groups.union(members, mentors, all=True)
 
 
-def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor:
+def actor_for(user: User | AnonymousUser) -> Actor:
     """The person's snapshot, read once per user object (one query) and kept on it."""
     cached = getattr(user, "_pandu_actor", None)
     if cached is not None:
@@ -96,7 +96,7 @@ def actor_for(user: AbstractBaseUser | AnonymousUser) -> Actor:
         operator_of=frozenset(operators),
         mentor_of=frozenset(mentor_of),
     )
-    user._pandu_actor = actor  # type: ignore[union-attr]
+    setattr(user, "_pandu_actor", actor)  # noqa: B010  (kept on the user object of the request)
     return actor
 
 

@@ -3,7 +3,7 @@ only moves forward through its machine (inisiatif -> uji coba -> penerapan)."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -68,7 +68,7 @@ def apply_profile(innovation: Innovation, changes: ProfileChanges) -> list[Urusa
 
     Returns the related urusan to set once the innovation is saved (None: unchanged).
     """
-    values = dict(changes)
+    values: dict[str, Any] = dict(changes)
     related = values.pop("related_urusan", None)
     target_maturity = values.pop("maturity", None)
     for name, value in values.items():

@@ -1,6 +1,7 @@
 """Reads on the domain alone: a unit's mentors, and the innovations' text search."""
 
 import re
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -45,7 +46,7 @@ class _UnitAmong(Func):
     arg_joiner = " = ANY(ARRAY("
     output_field = BooleanField()
 
-    def __init__(self, units: QuerySet[Unit]) -> None:
+    def __init__(self, units: QuerySet[Unit, Any]) -> None:
         super().__init__(F("unit_id"), Subquery(units))
 
 

@@ -5,7 +5,7 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ class ReassignResult:
 
 @transaction.atomic
 def reassign_lead_mentor(
-    *, user: AbstractBaseUser, unit_ids: list[int], year: int, mentor_id: int
+    *, user: User, unit_ids: list[int], year: int, mentor_id: int
 ) -> ReassignResult:
     """Make `mentor_id` the lead mentor of every unit in `unit_ids` for `year`: all or nothing.
 
@@ -50,7 +50,7 @@ def reassign_lead_mentor(
     mentor = User.objects.filter(pk=mentor_id, is_active=True, groups__name=Role.MENTOR).first()
     if mentor is None:
         errors["mentor_id"] = [_("Pilih pengguna aktif yang berperan sebagai pendamping.")]
-    if errors:
+    if errors or mentor is None:
         raise GuardFailed(_("Penggantian pendamping tidak dapat disimpan."), fields=errors)
 
     assignments = list(

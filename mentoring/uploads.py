@@ -45,10 +45,11 @@ def upload_errors(upload: UploadedFile | None) -> tuple[str | None, list[str]]:
     if upload is None:
         return None, [_("Berkas wajib diunggah.")]
     limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
+    size = upload.size or 0
+    if size > limit:
         return None, [
             _("Ukuran berkas %(size).1f MB melebihi batas %(limit).0f MB.")
-            % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
+            % {"size": size / 1024 / 1024, "limit": limit / 1024 / 1024}
         ]
     content_type = sniff_content_type(upload)
     if content_type not in ALLOWED_TYPES:

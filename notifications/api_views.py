@@ -1,5 +1,8 @@
 """REST endpoints under /api/v1/notifications/: thin wrappers over selectors and services."""
 
+from typing import cast
+
+from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -28,7 +31,7 @@ class NotificationListView(generics.ListAPIView):
         params = s.ListParamsSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return selectors.notifications_for(
-            user=self.request.user,
+            user=cast(User, self.request.user),  # the view requires a signed-in user
             since=params.validated_data.get("since"),
             unread=params.validated_data.get("unread"),
         )

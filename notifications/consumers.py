@@ -57,11 +57,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
 
     async def connect(self) -> None:
-        self.user_id = None
-        self.heartbeat = None
-        self.last_unread = None
+        self.user_id: int | None = None
+        self.heartbeat: asyncio.Task[None] | None = None
+        self.last_unread: int | None = None
         self.unread_frames = 0
-        self.hub = None
+        self.hub: hub.Hub | None = None
         self.held: list[tuple] | None = []  # live pushes held back until the replay is out
         user = self.scope.get("user")
         # Accept, then close: a refusal before accept reaches browsers as a bare HTTP 403,
@@ -104,10 +104,12 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         self.leave_hub()
 
     def leave_hub(self) -> None:
-        if getattr(self, "heartbeat", None) is not None:
-            self.heartbeat.cancel()
-        if getattr(self, "hub", None) is not None:
-            self.hub.leave(self.user_id, self)
+        # Also called before connect() has set these (a consumer that failed early).
+        heartbeat, joined = getattr(self, "heartbeat", None), getattr(self, "hub", None)
+        if heartbeat is not None:
+            heartbeat.cancel()
+        if joined is not None and self.user_id is not None:
+            joined.leave(self.user_id, self)
             self.hub = None
 
     # --- server -> client ---------------------------------------------------------------------

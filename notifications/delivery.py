@@ -89,7 +89,7 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
         user_ids={n.recipient_id for n in notifications}
     ):
         emails[user_id] = email
-        if kind:
+        if kind and mode:
             stored[(user_id, kind)] = mode
     now = timezone.now()
     rows = []
@@ -179,7 +179,7 @@ def attempt(*, delivery_id: int) -> str:
     status, error = DeliveryStatus.SENT, ""
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            SENDERS[delivery.channel](delivery, number)
+            SENDERS[Channel(delivery.channel)](delivery, number)
     except Skip as reason:
         status, error = DeliveryStatus.SKIPPED, str(reason)
     except Exception as exc:
@@ -235,9 +235,16 @@ def _footer() -> str:
     }
 
 
+def _notification(delivery: Delivery) -> Notification:
+    """The notification an e-mail or webhook delivery carries (digests carry several)."""
+    if delivery.notification is None:
+        raise Skip(_("Notifikasinya sudah tidak ada."))
+    return delivery.notification
+
+
 def send_email(delivery: Delivery, attempt_number: int) -> None:
     to = _address(delivery)
-    note = delivery.notification
+    note = _notification(delivery)
     lines = [note.title, "", note.body] if note.body else [note.title]
     if note.url:
         lines += ["", _("Buka: %(url)s") % {"url": absolute_url(note.url)}]
@@ -251,7 +258,7 @@ def send_email(delivery: Delivery, attempt_number: int) -> None:
 def send_digest(delivery: Delivery, attempt_number: int) -> None:
     to = _address(delivery)
     notes = list(Notification.objects.filter(pk__in=delivery.notification_ids).order_by("pk"))
-    day = date_format(delivery.digest_date, "j F Y")
+    day = date_format(delivery.digest_date or timezone.localdate(), "j F Y")
     lines = [
         _("Notifikasi Anda pada %(date)s:") % {"date": day},
         "",
@@ -272,7 +279,7 @@ def send_digest(delivery: Delivery, attempt_number: int) -> None:
 
 
 def webhook_payload(delivery: Delivery) -> dict:
-    note = delivery.notification
+    note = _notification(delivery)
     user = delivery.recipient
     recipient = {"username": user.get_username(), "email": user.email or ""}
     phone = getattr(user, "phone", "") or ""
@@ -374,7 +381,7 @@ def schedule_digests(*, day: date) -> dict[str, int]:
         )
     )
     candidates = set(by_user) - done
-    stored = defaultdict(dict)
+    stored: defaultdict[int, dict[str, str]] = defaultdict(dict)
     for user_id, kind, mode in NotificationPreference.objects.filter(
         user_id__in=candidates
     ).values_list("user_id", "kind", "email"):

@@ -16,6 +16,7 @@ import concurrent.futures
 import logging
 import threading
 import weakref
+from collections.abc import Sequence
 from typing import Protocol
 
 from channels.layers import get_channel_layer
@@ -41,8 +42,8 @@ class Socket(Protocol):
 
 def publish(
     *,
-    notifications: list[tuple[int, int, str]] = (),
-    unread: list[tuple[int, int]] = (),
+    notifications: Sequence[tuple[int, int, str]] = (),
+    unread: Sequence[tuple[int, int]] = (),
 ) -> None:
     """Send (user id, notification id, JSON text) and (user id, unread count) to every server
     process, without waiting: called after commit, when the database already holds the truth,

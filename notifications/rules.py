@@ -47,7 +47,9 @@ def plan_for(event: CaseEvent, innovation: Innovation, move: Transition | None) 
     """Decide who gets which kind of notification for one case event (a new case, which has no
     move, waits for its own unit: nobody else needs to know yet)."""
     plan = Plan(actor_id=event.actor_id)
-    for notify in move.notify if move else ():
+    if move is None:
+        return plan
+    for notify in move.notify:
         recipients: set[int] = set()
         for who in notify.audiences:
             recipients |= audience(innovation, move, who)

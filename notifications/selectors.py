@@ -1,14 +1,14 @@
 """Reads: a person's notifications, unread counts and e-mail preferences."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 
 from .models import DEFAULT_EMAIL_MODE, Kind, Notification, NotificationPreference
 
 
 def notifications_for(
-    *, user: AbstractBaseUser, since: int | None = None, unread: bool | None = None
+    *, user: User, since: int | None = None, unread: bool | None = None
 ) -> QuerySet[Notification]:
     """The user's own notifications: after `since` oldest first (catching up), else newest first."""
     qs = Notification.objects.filter(recipient_id=user.pk)
@@ -59,7 +59,7 @@ def latest_id(*, user_id: int) -> int:
     return last or 0
 
 
-def email_preferences(*, user: AbstractBaseUser) -> dict[str, str]:
+def email_preferences(*, user: User) -> dict[str, str]:
     """The e-mail mode of every kind for this user (stored choice, else the default)."""
     modes = dict(DEFAULT_EMAIL_MODE)
     modes.update(

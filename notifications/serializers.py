@@ -71,7 +71,8 @@ class ReadResultSerializer(serializers.Serializer):
 
 class PreferenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    label = serializers.CharField(read_only=True)
+    # A field named like DRF's Field.label attribute, which the stubs type as a string.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     email = serializers.ChoiceField(choices=EmailMode.choices)
 
 

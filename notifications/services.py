@@ -5,7 +5,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -60,7 +60,7 @@ def notify_case_moved(
         return []
     url = innovation_url(innovation.pk)
     now = timezone.now()
-    rows = []
+    rows: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for kind, recipients in plan.by_kind.items():
             title, body = texts.CASE_TEXTS[kind](event, innovation)
@@ -89,7 +89,7 @@ def notify_deadlines(*, alerts) -> list[Notification]:
     `alerts` carry visit (with its innovation loaded), kind and recipients (user ids).
     """
     now = timezone.now()
-    rows = []
+    rows: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for alert in alerts:
             visit = alert.visit
@@ -160,9 +160,7 @@ def _push_notifications(batch: list[tuple[int, dict]]) -> None:
     hub.publish(unread=list(counts.items()))
 
 
-def mark_read(
-    *, user: AbstractBaseUser, ids: Iterable[int] | None = None, all: bool = False
-) -> int:
+def mark_read(*, user: User, ids: Iterable[int] | None = None, all: bool = False) -> int:
     """Mark the user's own notifications read (`ids`, or every unread one with `all`).
 
     Ids of other people's notifications are ignored, never marked. Returns how many changed;
@@ -186,7 +184,7 @@ def push_unread(*, user_id: int) -> None:
     hub.publish(unread=[(user_id, selectors.unread_count(user_id=user_id))])
 
 
-def set_preferences(*, user: AbstractBaseUser, changes: dict[str, str]) -> None:
+def set_preferences(*, user: User, changes: dict[str, str]) -> None:
     """Store e-mail modes per kind; any unknown kind or mode rejects the whole change."""
     errors: dict[str, list[str]] = {}
     for kind, mode in changes.items():

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -22,8 +22,8 @@ class Text(NamedTuple):
     body: str
 
 
-def _person(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+def _person(user: User) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def _stage(value: str) -> str:

@@ -90,6 +90,7 @@ def due_cases(*, today: dt.date, horizon: dt.date) -> list[dict]:
             "url": innovation_url(pk),
         }
         for pk, name, unit_id, unit, year, stage, holder, due in rows
+        if due is not None  # the filter above keeps only visits with a clock
     ]
 
 

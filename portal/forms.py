@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
+    PARAMETERS,
     Attachment,
-    EvidenceItem,
     Indicator,
     Innovation,
     MentoringSession,
@@ -84,8 +84,9 @@ class InnovationCreateForm(forms.ModelForm):
         if len(units) == 1:
             kwargs["initial"].setdefault("unit", units[0])
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=units)
-        self.fields["unit"].empty_label = None
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = Unit.objects.filter(pk__in=units)
+        unit.empty_label = None
         _apply_widgets(self)
 
     def _post_clean(self) -> None:
@@ -137,7 +138,7 @@ class FollowUpForm(forms.Form):
     due_date = forms.DateField(label=_("Tenggat"), required=False, widget=DATE)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("description") and not data.get("due_date"):
             self.add_error("due_date", _("Tenggat wajib diisi untuk tindak lanjut ini."))
         if data.get("due_date") and not data.get("description"):
@@ -153,14 +154,16 @@ class EvidenceForm(forms.Form):
     parameter = forms.TypedChoiceField(
         label=_("Parameter yang dipilih"),
         coerce=int,
-        choices=EvidenceItem._meta.get_field("parameter").choices,
+        choices=PARAMETERS,
     )
     description = forms.CharField(label=_("Keterangan"), max_length=300, required=False)
     file = forms.FileField(label=_("Berkas data dukung"))
 
     def __init__(self, *args, year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(year=year)
+        cast(forms.ModelChoiceField, self.fields["indicator"]).queryset = Indicator.objects.filter(
+            year=year
+        )
         _apply_widgets(self)
 
 

@@ -3,6 +3,8 @@
 Every ServiceError a service raises is shown on the page (message + field errors), never a 500.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -21,7 +23,7 @@ from dashboards import selectors as dashboard_selectors
 from mentoring.models import EvidenceItem, Innovation, MentorAssignment, Stage, Unit
 from mentoring.people import actor_for
 from mentoring.selectors import current_mentors
-from workflow import deadlines, lifecycle, policy, selectors, services
+from workflow import lifecycle, policy, selectors, services
 from workflow.flows import InnovationFlow
 
 from . import forms
@@ -48,11 +50,11 @@ def labelled_errors(fields: dict[str, list[str]]) -> list[tuple[str, list[str]]]
     """Service field errors with the field's Indonesian label, for the error box."""
     rows = []
     for name, errors in fields.items():
-        label = EXTRA_LABELS.get(name)
+        label: Any = EXTRA_LABELS.get(name)
         if label is None:
             try:
-                label = Innovation._meta.get_field(name).verbose_name
-            except (FieldDoesNotExist, AttributeError):
+                label = getattr(Innovation._meta.get_field(name), "verbose_name", name)
+            except FieldDoesNotExist:
                 label = name
         rows.append((str(label).capitalize(), errors))
     return rows
@@ -96,8 +98,6 @@ def innovation_list(request):
                 messages.error(request, f"{error.message} {problem}")
         qs = selectors.innovation_list(user=request.user, params={})
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row.days_overdue = deadlines.days_overdue(row.due_date)
     params = request.GET.copy()
     params.pop("page", None)
     actor = actor_for(request.user)
@@ -137,11 +137,14 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
     process = getattr(innovation, "process", None)
     review_forms = overrides.pop("review_forms", {})
     can_review = policy.can_review_evidence(actor, innovation)
-    evidence = list(innovation.evidence.all())
-    for item in evidence:
-        item.review_form = review_forms.get(item.pk) or (
-            forms.ReviewForm(prefix=f"r{item.pk}") if can_review else None
+    evidence = [
+        (
+            item,
+            review_forms.get(item.pk)
+            or (forms.ReviewForm(prefix=f"r{item.pk}") if can_review else None),
         )
+        for item in innovation.evidence.all()
+    ]
     context = {
         "innovation": innovation,
         "mentors": current_mentors(unit=innovation.unit, year=innovation.year),

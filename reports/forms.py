@@ -1,5 +1,7 @@
 """Forms of the report pages: they parse input; mentoring.services decides what is allowed."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,5 +36,5 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, unit_ids: list[int], mentor_ids: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit_ids"].choices = [(pk, pk) for pk in unit_ids]
-        self.fields["mentor_id"].choices = [(pk, pk) for pk in mentor_ids]
+        cast(forms.ChoiceField, self.fields["unit_ids"]).choices = [(pk, pk) for pk in unit_ids]
+        cast(forms.ChoiceField, self.fields["mentor_id"]).choices = [(pk, pk) for pk in mentor_ids]

@@ -90,7 +90,7 @@ def compliance_chart(report: YearlyReport) -> Drawing:
     drawing = Drawing(WIDTH / 2, 5 * cm)
     met, missing = summary.met_count, summary.unit_count - summary.met_count
     pie = Pie()
-    pie.x, pie.y, pie.width, pie.height = 10, 10, 3.8 * cm, 3.8 * cm
+    pie.x, pie.y, pie.width, pie.height = 10, 10, round(3.8 * cm), round(3.8 * cm)
     pie.data = [met, missing] if summary.unit_count else [1]
     pie.labels = None
     pie.slices.strokeColor = colors.white
@@ -107,7 +107,8 @@ def compliance_chart(report: YearlyReport) -> Drawing:
     ):
         y = pie.y + pie.height - 20 - row * 18
         drawing.add(String(left + 14, y, text, fontName="Helvetica", fontSize=9))
-        drawing.add(Rect(left, y - 1, 9, 9, fillColor=color, strokeColor=None))
+        # types-reportlab types Rect's keywords as one TypedDict argument.
+        drawing.add(Rect(left, y - 1, 9, 9, fillColor=color, strokeColor=None))  # type: ignore[arg-type]
     return drawing
 
 
@@ -118,8 +119,8 @@ def pipeline_chart(report: YearlyReport) -> Drawing:
     height = len(rows) * bar_height + 30
     drawing = Drawing(WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 4.2 * cm, 18
-    chart.width, chart.height = WIDTH - 5.2 * cm, len(rows) * bar_height
+    chart.x, chart.y = round(4.2 * cm), 18
+    chart.width, chart.height = round(WIDTH - 5.2 * cm), len(rows) * bar_height
     # reportlab draws the first category at the bottom: reverse so the flow reads top-down.
     ordered = list(reversed(rows))
     chart.data = [[row.count for row in ordered]]
@@ -198,7 +199,7 @@ def _estimate_section(report: YearlyReport, styles) -> list:
         ]
     if report.steps:
         heading = Paragraph(_("Langkah terbaik berikutnya"), styles["h2"])
-        step_rows = [["#", _("Langkah"), _("Tambahan IID")]]
+        step_rows: list[list[str | Paragraph]] = [["#", _("Langkah"), _("Tambahan IID")]]
         for number, step in enumerate(report.steps, 1):
             step_rows.append(
                 [

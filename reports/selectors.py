@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,7 +114,7 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def innovation_export(*, user: AbstractBaseUser, params, ids: Iterable[int] | None = None) -> Table:
+def innovation_export(*, user: User, params, ids: Iterable[int] | None = None) -> Table:
     """The innovation list as the list page filters it (same GET params), optionally only the
     rows `ids`; raises workflow.errors.GuardFailed on a bad filter value."""
     qs = case_selectors.innovation_list(user=user, params=params)
@@ -194,7 +194,7 @@ class ComplianceSummary:
         return sum(getattr(unit, attribute) for unit in self.units)
 
 
-def visible_units(*, user: AbstractBaseUser, year: int) -> QuerySet[Unit]:
+def visible_units(*, user: User, year: int) -> QuerySet[Unit]:
     """Units whose figures the user may see: all for admin/verifier/observer, else their own
     units and (mentors) the units assigned to them for `year`."""
     actor = actor_for(user)
@@ -208,7 +208,7 @@ def visible_units(*, user: AbstractBaseUser, year: int) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=ids)
 
 
-def compliance(*, user: AbstractBaseUser, year: int) -> ComplianceSummary:
+def compliance(*, user: User, year: int) -> ComplianceSummary:
     """Per unit for `year`: innovations, how many past proposal / verified / done, target met.
     One query."""
     in_year = Q(innovations__year=year)
@@ -275,7 +275,7 @@ def compliance_headers() -> list[str]:
     ]
 
 
-def compliance_export(*, user: AbstractBaseUser, year: int) -> Table:
+def compliance_export(*, user: User, year: int) -> Table:
     summary = compliance(user=user, year=year)
     yes, no = _("Ya"), _("Tidak")
     rows = [
@@ -309,7 +309,7 @@ class PipelineRow:
     count: int
 
 
-def pipeline(*, user: AbstractBaseUser, year: int) -> list[PipelineRow]:
+def pipeline(*, user: User, year: int) -> list[PipelineRow]:
     """Innovations of the year per stage, every stage listed (zero included). One query."""
     counts = dict(
         case_selectors.visible_innovations(user=user)
@@ -323,7 +323,7 @@ def pipeline(*, user: AbstractBaseUser, year: int) -> list[PipelineRow]:
     return [PipelineRow(stage, labels[stage], counts.get(stage, 0)) for stage in PIPELINE_STAGES]
 
 
-def can_see_yearly_report(user: AbstractBaseUser) -> bool:
+def can_see_yearly_report(user: User) -> bool:
     actor = actor_for(user)
     return actor.is_admin or actor.has("observer")
 
@@ -339,7 +339,7 @@ class YearlyReport:
     steps: list[scoring.Step]
 
 
-def yearly_report(*, user: AbstractBaseUser, year: int, steps: int = 5) -> YearlyReport:
+def yearly_report(*, user: User, year: int, steps: int = 5) -> YearlyReport:
     """Everything the regent's printable report shows; the IID estimate is absent (with the
     reason) when the year has no ruleset."""
     try:

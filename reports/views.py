@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -134,7 +137,7 @@ def reassign(request):
     """Bulk action: one mentor becomes the lead of many units for a year (admin only)."""
     if not actor_for(request.user).is_admin:
         raise PermissionDenied
-    errors: dict[str, list[str]] = {}
+    errors: Mapping[str, Any] = {}
     status = 200
     try:
         year = _year(request.GET.get("year"))

@@ -6,6 +6,7 @@ a Ruleset holds the rest: the divisor minimum, the jumlah-inovasi formula, the b
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 YANDAS_AFFAIRS = 6  # UU 23/2014 art. 12: six basic-service affairs
 
-_score = {"max_digits": 7, "decimal_places": 2}
+_score: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
 _nonnegative = [MinValueValidator(Decimal("0"))]
 
 
@@ -73,7 +74,7 @@ class Ruleset(models.Model):
         return f"IID {self.year}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         parts = (self.spd_max, self.sid_indicator_max, self.jumlah_max, self.total_max)
         if None not in parts and self.spd_max + self.sid_indicator_max + self.jumlah_max != (
             self.total_max

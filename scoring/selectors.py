@@ -305,15 +305,15 @@ def _load(*, year: int, unit: Unit | int | None) -> _Basis:
         .annotate(best=Max(Coalesce("verified_parameter", "parameter")))
         .order_by()
     )
-    for row in evidence:
-        indicator = by_id.get(row["indicator_id"])
+    for found in evidence:
+        indicator = by_id.get(found["indicator_id"])
         if indicator is None:
             continue
-        number, value = indicator.number, int(row["best"])
-        target = chosen[row["innovation_id"]]
+        number, value = indicator.number, int(found["best"])
+        target = chosen[found["innovation_id"]]
         target[number] = max(target.get(number, 0), value)
-        if row["review"] == EvidenceItem.Review.VALID:
-            counted = best[row["innovation_id"]]
+        if found["review"] == EvidenceItem.Review.VALID:
+            counted = best[found["innovation_id"]]
             counted[number] = max(counted.get(number, 0), value)
 
     weights = {indicator.number: indicator.weight for indicator in indicators}

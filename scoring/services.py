@@ -58,7 +58,7 @@ def copy_ruleset(*, from_year: int, to_year: int) -> CopyResult:
         errors["to_year"] = [_("Aturan penilaian tahun %d sudah ada.") % to_year]
     if not 2000 <= to_year <= 2100:
         errors["to_year"] = [_("Tahun tujuan tidak wajar: %d.") % to_year]
-    if errors:
+    if errors or source is None:
         raise GuardFailed(_("Aturan penilaian tidak dapat disalin."), fields=errors)
 
     ruleset = Ruleset.objects.create(

@@ -3,31 +3,24 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.models import Holder
+
+from . import lifecycle
 from .models import Holiday, SlaPolicy, StageVisit
+
+# The SLA columns follow the lifecycle table: the unit's, mentor's, verifier's and admin's
+# stages, then the head's gates.
+_GATES = tuple(rule.stage for rule in lifecycle.STAGES if rule.holder == Holder.HEAD)
+_STAGES = tuple(rule.stage for rule in lifecycle.STAGES if rule.holder != Holder.HEAD)
 
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ("year", "proposal", "mentoring", "packaging", "verification", "reporting")
+    list_display = ("year", *_STAGES)
     fieldsets = (
         (None, {"fields": ("year",)}),
-        (
-            _("Tahap (hari kerja)"),
-            {
-                "fields": (
-                    "proposal",
-                    "mentoring",
-                    "packaging",
-                    "verification",
-                    "reporting",
-                    "close",
-                )
-            },
-        ),
-        (
-            _("Persetujuan kepala OPD (hari kerja)"),
-            {"fields": ("proposal_gate", "packaging_gate", "report_gate")},
-        ),
+        (_("Tahap (hari kerja)"), {"fields": _STAGES}),
+        (_("Persetujuan kepala OPD (hari kerja)"), {"fields": _GATES}),
         (_("Pengingat dan eskalasi"), {"fields": ("reminder_lead_days", "escalation_grace_days")}),
     )
 

@@ -212,11 +212,11 @@ def pending_alerts(visit: StageVisit, *, today: dt.date) -> list[str]:
     while) is dropped: it would only say less than the alert beside it.
     """
     dates = (visit.remind_on, visit.due_date, visit.escalate_on)
-    kinds = [
-        ALERT_KINDS[index]
-        for index in range(visit.alerts_sent, len(ALERT_KINDS))
-        if dates[index] is not None and dates[index] <= today
-    ]
+    kinds: list[str] = []
+    for index in range(visit.alerts_sent, len(ALERT_KINDS)):
+        on = dates[index]
+        if on is not None and on <= today:
+            kinds.append(ALERT_KINDS[index])
     if DeadlineAlert.Kind.OVERDUE in kinds and DeadlineAlert.Kind.DUE_SOON in kinds:
         kinds.remove(DeadlineAlert.Kind.DUE_SOON)
     return kinds

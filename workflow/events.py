@@ -3,7 +3,7 @@ announcing it (`signals.case_moved`) inside the caller's transaction."""
 
 from typing import TypedDict
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from mentoring.models import Innovation
 
@@ -19,7 +19,7 @@ class MovePayload(TypedDict, total=False):
     invalid_evidence: list[InvalidEvidence]  # a verification return: what to fix
 
 
-def created(*, innovation: Innovation, actor: AbstractBaseUser) -> CaseEvent:
+def created(*, innovation: Innovation, actor: User) -> CaseEvent:
     """A new case in its first stage."""
     event = CaseEvent.objects.create(
         innovation=innovation,
@@ -33,7 +33,7 @@ def created(*, innovation: Innovation, actor: AbstractBaseUser) -> CaseEvent:
 
 
 def moved(
-    *, innovation: Innovation, actor: AbstractBaseUser, transition: Transition, comment: str
+    *, innovation: Innovation, actor: User, transition: Transition, comment: str
 ) -> CaseEvent:
     """The case took `transition` (it already stands in the target stage)."""
     payload = MovePayload()

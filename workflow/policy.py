@@ -22,7 +22,7 @@ def visible_scope(actor: Actor) -> Q:
     if actor.sees_everything:
         return Q()
     scope = Q(pk__in=[])
-    units = set()
+    units: set[int] = set()
     if actor.has(Role.OPD_HEAD):
         units |= actor.head_of
     if actor.has(Role.OPD_OPERATOR):
@@ -102,7 +102,7 @@ PROFILE_FIELDS = frozenset(
     }
 )
 REPORT_FIELDS = frozenset({"report_results", "report_beneficiaries", "report_national_ref"})
-EDITABLE_BY_STAGE = {
+EDITABLE_BY_STAGE: dict[str, frozenset[str]] = {
     Stage.PROPOSAL: PROFILE_FIELDS,
     Stage.PACKAGING: PROFILE_FIELDS,
     Stage.REPORTING: REPORT_FIELDS | {"hasil"},

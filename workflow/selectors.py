@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,7 +160,7 @@ LIST_FILTERS = ("stage", "unit", "year", "mentor", "q", "awaiting", "overdue", "
 TRUE_VALUES, FALSE_VALUES = ("true", "1", "ya"), ("false", "0", "tidak")
 
 
-def visible_innovations(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Innovation]:
+def visible_innovations(*, user: User | AnonymousUser) -> QuerySet[Innovation]:
     return Innovation.objects.filter(policy.visible_scope(actor_for(user)))
 
 
@@ -210,9 +210,7 @@ def filter_innovations(qs: QuerySet[Innovation], *, params: Mapping) -> QuerySet
     return _filter_deadlines(qs, params=params)
 
 
-def innovation_list(
-    *, user: AbstractBaseUser | AnonymousUser, params: Mapping
-) -> QuerySet[Innovation]:
+def innovation_list(*, user: User | AnonymousUser, params: Mapping) -> QuerySet[Innovation]:
     qs = filter_innovations(visible_innovations(user=user), params=params)
     # due_date / holder of the open stage visit, by one LEFT JOIN (no query per row).
     qs = deadlines.with_deadline(qs)
@@ -222,7 +220,7 @@ def innovation_list(
     return qs.select_related("unit", "main_urusan").order_by(*ordering)
 
 
-def waiting_for(*, user: AbstractBaseUser | AnonymousUser) -> list[Innovation]:
+def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
     """Cases waiting for this person ("Tugas saya"), oldest wait first.
 
     SQL narrows by `awaiting` and the person's units/assignments; the policy then keeps the
@@ -232,7 +230,7 @@ def waiting_for(*, user: AbstractBaseUser | AnonymousUser) -> list[Innovation]:
     if not actor.user.is_authenticated:
         return []
     scope = Q(pk__in=[])
-    opd_units = set()
+    opd_units: set[int] = set()
     if actor.has(Role.OPD_HEAD):
         opd_units |= actor.head_of
         scope |= Q(awaiting=Holder.HEAD, unit_id__in=actor.head_of)

@@ -8,7 +8,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, transaction
 from django.utils import timezone
@@ -52,7 +52,7 @@ REQUIRED_ON_CREATE = ("name", "bentuk", "jenis", "inisiator", "main_urusan")
 
 @transaction.atomic
 def create_innovation(
-    *, user: AbstractBaseUser, unit: Unit, year: int, profile: ProfileChanges
+    *, user: User, unit: Unit, year: int, profile: ProfileChanges
 ) -> ActionResult:
     """Propose a new innovation of `unit` for `year`: its case opens in the proposal stage."""
     if not actor_for(user).works_in(unit.pk):
@@ -118,7 +118,7 @@ def _checked_transition(
 
 
 def _complete_task(
-    process: InnovationProcess, move: lifecycle.Transition, user: AbstractBaseUser, comment: str
+    process: InnovationProcess, move: lifecycle.Transition, user: User, comment: str
 ) -> None:
     """Finish the stage's open task with the decision; viewflow then opens the next one."""
     node = getattr(InnovationFlow, move.stage)
@@ -176,7 +176,7 @@ def _retriable(exc: OperationalError) -> bool:
 
 
 def perform_action(
-    *, user: AbstractBaseUser, innovation_id: int, action: str, comment: str = ""
+    *, user: User, innovation_id: int, action: str, comment: str = ""
 ) -> ActionResult:
     """Take `action` on the case for `user`: check, move the process, record history.
 
@@ -188,10 +188,9 @@ def perform_action(
             _("Aksi tidak dikenal: %(action)s.") % {"action": action},
             fields={"action": [_("Pilih salah satu: %s.") % ", ".join(Action.values)]},
         )
-    actor = actor_for(user)
     for attempt in range(ATTEMPTS):
         try:
-            return _perform_locked(actor, innovation_id, Action(action), comment)
+            return _perform_locked(user, innovation_id, Action(action), comment)
         except OperationalError as exc:
             if not _retriable(exc):
                 raise
@@ -202,11 +201,10 @@ def perform_action(
 
 
 @transaction.atomic
-def _perform_locked(actor: Actor, innovation_id: int, action: Action, comment: str) -> ActionResult:
+def _perform_locked(user: User, innovation_id: int, action: Action, comment: str) -> ActionResult:
     process = _locked_case(innovation_id)
     innovation = process.innovation
-    user = actor.user
-    move = _checked_transition(actor, innovation, action, comment)
+    move = _checked_transition(actor_for(user), innovation, action, comment)
     try:
         if move.ends_process:
             InnovationFlow.instance.cancel(process)
@@ -232,9 +230,7 @@ def _locked(innovation_id: int) -> Innovation:
 
 
 @transaction.atomic
-def update_innovation(
-    *, user: AbstractBaseUser, innovation_id: int, changes: ProfileChanges
-) -> Innovation:
+def update_innovation(*, user: User, innovation_id: int, changes: ProfileChanges) -> Innovation:
     """Apply profile changes; only fields the caller may edit in this stage."""
     innovation = _locked(innovation_id)
     actor = actor_for(user)
@@ -258,7 +254,7 @@ def update_innovation(
 
 @transaction.atomic
 def add_attachment(
-    *, user: AbstractBaseUser, innovation_id: int, kind: str, upload: UploadedFile | None
+    *, user: User, innovation_id: int, kind: str, upload: UploadedFile | None
 ) -> Attachment:
     innovation = _locked(innovation_id)
     if not policy.editable_fields(actor_for(user), innovation):
@@ -280,7 +276,7 @@ def add_attachment(
 @transaction.atomic
 def add_evidence(
     *,
-    user: AbstractBaseUser,
+    user: User,
     innovation_id: int,
     indicator_id: int,
     parameter: int,
@@ -296,7 +292,7 @@ def add_evidence(
         errors["indicator"] = [_("Indikator tidak ada untuk tahun %d.") % innovation.year]
     if parameter not in (1, 2, 3):
         errors["parameter"] = [_("Parameter harus 1, 2 atau 3.")]
-    if errors:
+    if errors or indicator is None:
         raise GuardFailed(_("Data dukung tidak valid."), fields=errors)
     return EvidenceItem.objects.create(
         innovation=innovation,
@@ -311,7 +307,7 @@ def add_evidence(
 @transaction.atomic
 def review_evidence(
     *,
-    user: AbstractBaseUser,
+    user: User,
     evidence_id: int,
     valid: bool,
     note: str = "",
@@ -367,7 +363,7 @@ class FollowUpInput:
 @transaction.atomic
 def log_session(
     *,
-    user: AbstractBaseUser,
+    user: User,
     innovation_id: int,
     date: dt.date,
     mode: str,

@@ -64,13 +64,17 @@ def test_the_flow_draws_exactly_the_tables_moves():
     "drift",
     [
         # approve at the proposal gate leads somewhere the flow does not go
-        lambda t: dataclasses.replace(t, target=Stage.PACKAGING)
-        if (t.stage, t.action) == (Stage.PROPOSAL_GATE, Action.APPROVE)
-        else t,
+        lambda t: (
+            dataclasses.replace(t, target=Stage.PACKAGING)
+            if (t.stage, t.action) == (Stage.PROPOSAL_GATE, Action.APPROVE)
+            else t
+        ),
         # a return the flow has no Else for
-        lambda t: dataclasses.replace(t, action=Action.RETURN, target=Stage.PROPOSAL)
-        if (t.stage, t.action) == (Stage.MENTORING, Action.COMPLETE)
-        else t,
+        lambda t: (
+            dataclasses.replace(t, action=Action.RETURN, target=Stage.PROPOSAL)
+            if (t.stage, t.action) == (Stage.MENTORING, Action.COMPLETE)
+            else t
+        ),
     ],
 )
 def test_a_table_that_drifts_from_the_flow_is_caught(drift):
@@ -126,3 +130,9 @@ def test_each_timed_stage_has_its_sla_column_defaulting_to_the_table():
         assert field.default == rule.days, rule.stage
     stage_columns = {f.name for f in SlaPolicy._meta.fields} & set(Stage.values)
     assert stage_columns == set(lifecycle.OPEN)
+
+
+def test_the_sla_admin_form_lists_every_stage_of_the_table(admin_client):
+    html = admin_client.get("/admin/workflow/slapolicy/add/").content.decode()
+    for rule in lifecycle.STAGES:
+        assert f'name="{rule.stage}"' in html, rule.stage
