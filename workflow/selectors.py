@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,34 +30,12 @@ from .models import CaseEvent
 
 # --- the people around cases ------------------------------------------------------------------
 
-_LEAD, _CO = "lead", "co"
-
-
-def _one_case_people(unit_id: int, year: int) -> list[tuple[int, str]]:
-    """(user id, "head" / "operator") for the unit's active members and (user id, "lead" /
-    "co") for its active mentors of the year: one query."""
-    members = (
-        Membership.objects.filter(ACTIVE_MEMBER, unit_id=unit_id)
-        .annotate(person=F("user_id"), role=F("position"))
-        .values_list("person", "role")
-    )
-    mentors = (
-        MentorAssignment.objects.filter(ACTIVE_MENTOR, unit_id=unit_id, year=year)
-        .annotate(
-            person=F("mentor_id"),
-            role=Case(When(is_lead=True, then=Value(_LEAD)), default=Value(_CO)),
-        )
-        .values_list("person", "role")
-    )
-    return list(members.union(mentors, all=True))
-
 
 class CasePeople:
     """The people around many cases at once: a fixed number of queries for any number.
 
     `cases` are (unit_id, year) pairs. Memberships and mentor assignments are read on first use
-    (one query each; one for both when there is a single case); the verifier and admin groups
-    only when asked for (one query each).
+    (one query each); the verifier and admin groups only when asked for (one query each).
     """
 
     def __init__(self, cases: Iterable[tuple[int, int]]) -> None:
@@ -65,17 +43,9 @@ class CasePeople:
         self._groups: dict[str, set[int]] = {}
 
     @cached_property
-    def _one_case(self) -> list[tuple[int, str]]:
-        ((unit, year),) = self.cases
-        return _one_case_people(unit, year)
-
-    @cached_property
     def _members(self) -> dict[int, list[tuple[int, str]]]:
+        """unit -> [(user id, position)] of its active members."""
         rows: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        if len(self.cases) == 1:
-            ((unit, _year),) = self.cases
-            rows[unit] = [(uid, role) for uid, role in self._one_case if role not in (_LEAD, _CO)]
-            return rows
         for unit_id, user_id, position in Membership.objects.filter(
             ACTIVE_MEMBER, unit_id__in={unit for unit, _year in self.cases}
         ).values_list("unit_id", "user_id", "position"):
@@ -86,12 +56,6 @@ class CasePeople:
     def _mentors(self) -> dict[tuple[int, int], dict[int, bool]]:
         """(unit, year) -> {mentor id: is lead}."""
         rows: dict[tuple[int, int], dict[int, bool]] = defaultdict(dict)
-        if len(self.cases) == 1:
-            ((unit, year),) = self.cases
-            rows[(unit, year)] = {
-                uid: role == _LEAD for uid, role in self._one_case if role in (_LEAD, _CO)
-            }
-            return rows
         for unit_id, year, mentor_id, is_lead in MentorAssignment.objects.filter(
             ACTIVE_MENTOR,
             unit_id__in={unit for unit, _year in self.cases},
