@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.models import (
+    CANCELLED_STAGES,
     OPEN_STAGES,
     FollowUp,
     Holder,
@@ -56,7 +57,6 @@ from workflow import deadlines
 from workflow.lifecycle import DEFAULT_SLA_DAYS
 from workflow.models import StageVisit
 
-CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
 # Stages with a clock, in lifecycle order (the cycle-time chart's rows).
 TIMED_STAGES = tuple(DEFAULT_SLA_DAYS)
 MIN_YEAR, MAX_YEAR = 2000, 2100

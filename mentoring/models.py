@@ -197,17 +197,11 @@ class Holder(models.TextChoices):
     NONE = "none", _("Tidak ada")
 
 
-OPEN_STAGES = [
-    Stage.PROPOSAL,
-    Stage.PROPOSAL_GATE,
-    Stage.MENTORING,
-    Stage.PACKAGING,
-    Stage.PACKAGING_GATE,
-    Stage.VERIFICATION,
-    Stage.REPORTING,
-    Stage.REPORT_GATE,
-    Stage.CLOSE,
-]
+# A case has ended in these; every other stage is open (in lifecycle order, as Stage lists them).
+# A rejected or withdrawn case does not count for a unit's yearly target.
+CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
+ENDED_STAGES = (Stage.DONE, *CANCELLED_STAGES)
+OPEN_STAGES = [stage for stage in Stage if stage not in ENDED_STAGES]
 
 
 def _has_trial_date(innovation: "Innovation") -> bool:
