@@ -50,15 +50,16 @@ class EventKind(models.TextChoices):
     WITHDRAWN = Action.WITHDRAW.value, Action.WITHDRAW.label
 
 
-class Notice(models.TextChoices):
-    """What a move tells people (notifications.models.Kind has the same values)."""
+class Notice(enum.StrEnum):
+    """What a move tells people: a notification kind (notifications.models.Kind has these
+    values, with their labels and texts)."""
 
-    TASK_ASSIGNED = "task_assigned", _("Tugas baru untuk Anda")
-    APPROVAL_REQUESTED = "approval_requested", _("Persetujuan diminta")
-    RETURNED = "returned", _("Dikembalikan kepada Anda")
-    STAGE_ADVANCED = "stage_advanced", _("Tahap maju")
-    REJECTED = "rejected", _("Ditolak")
-    WITHDRAWN = "withdrawn", _("Ditarik")
+    TASK_ASSIGNED = "task_assigned"
+    APPROVAL_REQUESTED = "approval_requested"
+    RETURNED = "returned"
+    STAGE_ADVANCED = "stage_advanced"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
 class Audience(enum.Enum):

@@ -118,8 +118,8 @@ def test_every_action_has_its_history_kind_and_every_notice_its_kind_and_text():
     assert {a.value for a in Action} <= set(EventKind.values)
     for action in Action:
         assert EventKind(action.value).label == action.label
-    assert set(Notice.values) <= set(Kind.values)
-    assert set(Notice.values) == set(texts.CASE_TEXTS)
+    assert {n.value for n in Notice} <= set(Kind.values)
+    assert {n.value for n in Notice} == set(texts.CASE_TEXTS)
     notified = {n.notice for t in lifecycle.TRANSITIONS for n in t.notify}
     assert notified == set(Notice)
 
