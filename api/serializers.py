@@ -3,16 +3,16 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mentoring.models import (
+    RANCANG_BANGUN_SECTIONS,
     EvidenceItem,
     FollowUp,
     Innovation,
     MentoringSession,
+    NationalPriority,
     Unit,
     Urusan,
 )
@@ -157,7 +157,22 @@ class InnovationSerializer(serializers.ModelSerializer):
     maturity_label = serializers.CharField(source="get_maturity_display", read_only=True)
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     awaiting_label = serializers.CharField(source="get_awaiting_display", read_only=True)
+    rancang_bangun = serializers.CharField(
+        read_only=True, help_text="The six sections as one text, each under its title."
+    )
     rancang_bangun_words = serializers.IntegerField(read_only=True)
+    priorities = serializers.PrimaryKeyRelatedField(
+        queryset=NationalPriority.objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of the national priorities the innovation serves (GET /api/v1/priorities).",
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, coerce_to_string=False
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, coerce_to_string=False
+    )
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     actions = serializers.SerializerMethodField(
         help_text="Actions the caller may take on the case now."
@@ -193,12 +208,18 @@ class InnovationSerializer(serializers.ModelSerializer):
             "implementation_date",
             "maturity",
             "maturity_label",
+            *RANCANG_BANGUN_SECTIONS,
             "rancang_bangun",
             "rancang_bangun_words",
             "tujuan",
             "manfaat",
             "hasil",
+            "perkembangan",
+            "latitude",
+            "longitude",
+            "priorities",
             "budget",
+            "reported_before",
             "report_results",
             "report_beneficiaries",
             "report_national_ref",
@@ -362,6 +383,7 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
             "indicator_name",
             "parameter",
             "description",
+            "link",
             "original_name",
             "content_type",
             "size",
@@ -377,10 +399,10 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_file_url(self, item) -> str:
-        """Served only to people who may see the case (portal.files)."""
-        return reverse("portal:evidence-file", args=[item.pk])
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_file_url(self, item) -> str | None:
+        """Served only to people who may see the case (portal.files); none for a link."""
+        return reverse("portal:evidence-file", args=[item.pk]) if item.file else None
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
@@ -391,12 +413,31 @@ class EvidenceUploadSerializer(serializers.Serializer):
         min_value=1, max_value=3, help_text="The chosen parameter: 1, 2 or 3."
     )
     # Size and content type are checked by the service (mentoring.uploads), by content.
-    file = serializers.FileField(
-        allow_empty_file=False, error_messages={"required": _lazy("Berkas wajib diunggah.")}
+    file = serializers.FileField(allow_empty_file=False, required=False)
+    link = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Instead of a file, where the indicator takes a link (the video of 35).",
     )
     description = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300
     )
+
+    def to_internal_value(self, data):
+        # A missing file is named with the other field errors (a link may stand in for it).
+        errors: dict = {}
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail
+            errors = dict(detail) if isinstance(detail, dict) else {"non_field_errors": detail}
+            values = {}
+        if not data.get("file") and not str(data.get("link") or "").strip():
+            errors.setdefault("file", [_("Berkas wajib diunggah.")])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
 
 
 class EvidenceReviewSerializer(serializers.Serializer):

@@ -59,7 +59,7 @@ def errors(*codes: int) -> dict:
 def innovation_queryset():
     """What one innovation's representation reads, in a fixed number of queries."""
     qs = Innovation.objects.select_related("unit", "main_urusan", "created_by")
-    return deadlines.with_deadline(qs).prefetch_related("related_urusan")
+    return deadlines.with_deadline(qs).prefetch_related("related_urusan", "priorities")
 
 
 def visible_innovation(request, pk: int, queryset=None) -> Innovation:
@@ -215,7 +215,7 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
         qs = selectors.innovation_list(
             user=self.request.user, params=self.request.query_params
         ).select_related("created_by")
-        prefetches: list[str | Prefetch] = ["related_urusan"]
+        prefetches: list[str | Prefetch] = ["related_urusan", "priorities"]
         if actor_for(self.request.user).has(Role.VERIFIER):
             # policy.has_mentored reads prefetched sessions instead of one query per row.
             prefetches.append(
@@ -414,6 +414,7 @@ class EvidenceListView(generics.ListCreateAPIView):
             indicator_id=indicator_id,
             parameter=data["parameter"],
             upload=data.get("file"),
+            link=data["link"],
             description=data["description"],
         )
         item = self.get_queryset().get(pk=item.pk)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,6 +25,7 @@ from viewflow.workflow.status import STATUS
 
 from mentoring.models import (
     OPEN_STAGES,
+    RANCANG_BANGUN_SECTIONS,
     Attachment,
     EvidenceItem,
     FollowUp,
@@ -34,6 +36,8 @@ from mentoring.models import (
     Membership,
     MentorAssignment,
     MentoringSession,
+    NationalPriority,
+    Region,
     Role,
     Stage,
     Unit,
@@ -189,20 +193,22 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template.format(**values)
 
 
-def rancang_bangun(values: dict[str, str], rng: random.Random) -> str:
-    """A structured rancang bangun (dasar hukum ... tahapan penggunaan) of at least 300 words."""
+def rancang_bangun(values: dict[str, str], rng: random.Random) -> ProfileChanges:
+    """The six sections of a rancang bangun (dasar hukum ... tahapan penggunaan), over the
+    yearly minimums (30 words each, 300 in all)."""
     texts = content.texts()
     laws = rng.sample(texts.dasar_hukum, 3)
     values = {**values, "hukum1": laws[0], "hukum2": laws[1], "hukum3": laws[2]}
-    parts = []
-    for section in texts.rancang_bangun:
-        parts.append(f"{section.title}. " + " ".join(_fill(s, values) for s in section.sentences))
-    text = "\n\n".join(parts)
-    # The templates give ~400 words; the guard needs 300, so this only protects future edits
-    # (with sentences of the fourth section, "Metode pembaharuan").
-    while len(text.split()) < 320:
-        text += " " + _fill(rng.choice(texts.rancang_bangun[3].sentences), values)
-    return text
+    sections = {
+        name: " ".join(_fill(sentence, values) for sentence in section.sentences)
+        for name, section in zip(RANCANG_BANGUN_SECTIONS, texts.rancang_bangun, strict=True)
+    }
+    # The templates give ~400 words; this only protects future edits (with sentences of the
+    # fourth section, "Metode pembaharuan").
+    while sum(len(text.split()) for text in sections.values()) < 320:
+        extra = _fill(rng.choice(texts.rancang_bangun[3].sentences), values)
+        sections["metode_pembaharuan"] += " " + extra
+    return cast(ProfileChanges, sections)
 
 
 def last_office_moment(now: datetime) -> datetime:
@@ -247,8 +253,9 @@ class _Seeder:
         ensure_roles()
         self.groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
         rows = content.units().rows
+        region = Region.sole()
         units = Unit.objects.bulk_create(
-            Unit(code=row.code, name=row.name, kind=row.kind) for row in rows
+            Unit(code=row.code, name=row.name, kind=row.kind, region=region) for row in rows
         )
         self.summary.units = len(units)
         names = content.people()
@@ -323,6 +330,12 @@ class _Seeder:
         self.urusan = {u.code: u for u in Urusan.objects.all()}
         self.indicators = {
             year: list(Indicator.objects.filter(year=year).order_by("number")) for year in YEARS
+        }
+        self.priorities = {
+            year: list(
+                NationalPriority.objects.filter(year=year, kind=NationalPriority.Kind.ASTA_CITA)
+            )
+            for year in YEARS
         }
 
     # --- which innovation where -------------------------------------------------------------
@@ -477,12 +490,12 @@ class _CaseDriver:
                 "trial_date": trial,
                 "maturity": Maturity.UJI_COBA,
                 "budget": Decimal(self.rng.randrange(25, 900) * 1_000_000),
-                # A draft: the full 300-word rancang bangun is written during packaging.
-                "rancang_bangun": "Permasalahan. "
-                + _fill(self.texts.rancang_bangun[1].sentences[0], self.values)
-                + " Solusi. "
-                + _fill(self.texts.rancang_bangun[3].sentences[1], self.values),
-                "related_urusan": self.rng.sample(list(self.s.urusan.values()), 2),
+                # A draft: the full rancang bangun is written during packaging.
+                "permasalahan": _fill(self.texts.rancang_bangun[1].sentences[0], self.values),
+                "metode_pembaharuan": _fill(self.texts.rancang_bangun[3].sentences[1], self.values),
+                "related_urusan": self.rng.sample(
+                    [u for code, u in self.s.urusan.items() if code != idea.urusan], 2
+                ),
             },
             gap=(0.5, 4),
         )
@@ -551,7 +564,11 @@ class _CaseDriver:
             self.edit(
                 self.opd_user(),
                 {
-                    "rancang_bangun": rancang_bangun(self.values, self.rng),
+                    **rancang_bangun(self.values, self.rng),
+                    # Around Tenggarong, inside the regency's bounds.
+                    "latitude": Decimal(self.rng.randint(-700_000, -150_000)) / 1_000_000,
+                    "longitude": Decimal(self.rng.randint(116_700_000, 117_200_000)) / 1_000_000,
+                    "priorities": self.rng.sample(self.s.priorities[self.year], 2),
                     "hasil": " ".join(
                         _fill(
                             t,

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 
-from .models import Membership, MentorAssignment, Role, Unit, UnitKind
+from .models import Membership, MentorAssignment, Region, Role, Unit, UnitKind
 
 UNIT_COLUMNS = ("code", "name", "kind")
 UNIT_REQUIRED = ("code", "name", "kind")
@@ -208,11 +208,12 @@ def import_units(*, data: bytes | str, dry_run: bool = False) -> ImportReport:
         return report
     with transaction.atomic():
         existing = {unit.code: unit for unit in Unit.objects.select_for_update()}
+        region = Region.sole()  # new units belong to the installation's region
         for _line, row in table.rows:
             unit = existing.get(row["code"])
             kind = row["kind"].lower()
             if unit is None:
-                Unit.objects.create(code=row["code"], name=row["name"], kind=kind)
+                Unit.objects.create(code=row["code"], name=row["name"], kind=kind, region=region)
                 report.created += 1
             else:
                 if (unit.name, unit.kind) != (row["name"], kind):

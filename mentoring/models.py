@@ -1,8 +1,10 @@
 """The domain: organisation units, people, mentor assignments, innovations, sessions, evidence."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
@@ -31,12 +33,87 @@ class UnitKind(models.TextChoices):
     BUMD = "bumd", _("BUMD")
 
 
+class Source(models.Model):
+    """Where a rule comes from: a document, its decree number and page. Every yearly rule,
+    band, indicator and calendar date names one, and the pages show it beside the rule."""
+
+    key = models.SlugField(_("kode"), max_length=20, unique=True)
+    document = models.CharField(_("dokumen"), max_length=300)
+    number = models.CharField(_("nomor"), max_length=120, blank=True)
+    page = models.CharField(_("halaman"), max_length=40, blank=True)
+    url = models.URLField(_("tautan"), blank=True)
+    confirmed = models.BooleanField(
+        _("terkonfirmasi"),
+        default=False,
+        help_text=_("Dibaca dari dokumen resminya sendiri, bukan dari kutipan pihak lain."),
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("sumber aturan")
+        verbose_name_plural = _("sumber aturan")
+
+    def __str__(self) -> str:
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        """ "Document, number, p. N" as far as each is known."""
+        parts = [self.document, self.number]
+        if self.page:
+            parts.append(_("hlm. %(page)s") % {"page": self.page})
+        return ", ".join(part for part in parts if part)
+
+
+class Region(models.Model):
+    """A regency or city whose units innovate; its bounds check an innovation's location."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    # A bounding box in decimal degrees (south and west negative).
+    lat_min = models.DecimalField(_("lintang minimum"), max_digits=9, decimal_places=6)
+    lat_max = models.DecimalField(_("lintang maksimum"), max_digits=9, decimal_places=6)
+    lon_min = models.DecimalField(_("bujur minimum"), max_digits=9, decimal_places=6)
+    lon_max = models.DecimalField(_("bujur maksimum"), max_digits=9, decimal_places=6)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("daerah")
+        verbose_name_plural = _("daerah")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, latitude: Decimal, longitude: Decimal) -> bool:
+        return (
+            self.lat_min <= latitude <= self.lat_max and self.lon_min <= longitude <= self.lon_max
+        )
+
+    @classmethod
+    def sole(cls) -> "Region | None":
+        """The installation's region when it serves exactly one: new units belong to it."""
+        regions = list(cls.objects.all()[:2])
+        return regions[0] if len(regions) == 1 else None
+
+
 class Unit(models.Model):
     """An organisation unit (OPD, kecamatan, puskesmas, ...) expected to innovate every year."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis unit"), max_length=20, choices=UnitKind.choices)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        verbose_name=_("daerah"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -118,6 +195,13 @@ class Urusan(models.Model):
         return self.name
 
 
+class Measure(models.TextChoices):
+    """What an indicator's parameters count, where the profile can check the chosen one."""
+
+    BENEFICIARIES = "beneficiaries", _("Jumlah penerima manfaat")
+    MONTHS_TO_ADOPT = "months_to_adopt", _("Bulan dari uji coba sampai penerapan")
+
+
 class Indicator(models.Model):
     """An IID per-innovation indicator (16-35) of one year's ruleset: yearly master data."""
 
@@ -131,6 +215,21 @@ class Indicator(models.Model):
     parameter_3 = models.CharField(max_length=300, blank=True)
     evidence_hint = models.CharField(_("data dukung"), max_length=300, blank=True)
     confirmed = models.BooleanField(_("terkonfirmasi"), default=False)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
+    )
+    # The evidence file's name in the national upload package: <number>-<short_name>-p<n>.
+    short_name = models.SlugField(_("nama singkat"), max_length=40, blank=True)
+    accepts_link = models.BooleanField(
+        _("boleh berupa tautan"),
+        default=False,
+        help_text=_("Data dukung boleh tautan (video di YouTube, misalnya) sebagai ganti berkas."),
+    )
+    measure = models.CharField(
+        _("ukuran yang dibandingkan"), max_length=20, choices=Measure.choices, blank=True
+    )
+    # Per parameter 1..3: [low, high] of `measure` (null: open-ended), for consistency hints.
+    parameter_bounds = models.JSONField(_("batas parameter"), default=list, blank=True)
 
     class Meta:
         ordering = ["year", "number"]
@@ -140,6 +239,127 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    def parameter_meaning(self, parameter: int) -> str:
+        """What choosing parameter 1, 2 or 3 means for this indicator."""
+        return {1: self.parameter_1, 2: self.parameter_2, 3: self.parameter_3}.get(parameter, "")
+
+    def parameter_for(self, value: float) -> int | None:
+        """The parameter whose bounds hold `value` (None when no bounds or none fits)."""
+        for parameter, (low, high) in enumerate(self.parameter_bounds, 1):
+            if (low is None or value >= low) and (high is None or value <= high):
+                return parameter
+        return None
+
+
+class SubmissionRules(models.Model):
+    """What one year's national measurement accepts: yearly master data with its source."""
+
+    year = models.PositiveIntegerField(_("tahun"), unique=True)
+    min_words = models.PositiveSmallIntegerField(
+        _("minimal kata rancang bangun"), default=300, help_text=_("Seluruh rancang bangun.")
+    )
+    min_section_words = models.PositiveSmallIntegerField(
+        _("minimal kata per bagian rancang bangun"), default=0
+    )
+    implemented_from = models.DateField(
+        _("diterapkan paling awal"), null=True, blank=True, help_text=_("Awal jendela kelayakan.")
+    )
+    implemented_until = models.DateField(
+        _("diterapkan paling akhir"), null=True, blank=True, help_text=_("Akhir jendela kelayakan.")
+    )
+    max_reports = models.PositiveSmallIntegerField(
+        _("batas berapa kali dilaporkan"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Berapa kali satu inovasi boleh dilaporkan ke pengukuran IID (kosong: tanpa batas)."
+        ),
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
+    )
+    confirmed = models.BooleanField(_("terkonfirmasi"), default=False)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("aturan pengajuan IID")
+        verbose_name_plural = _("aturan pengajuan IID")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Milestone(models.Model):
+    """One date range of a year's national calendar (and Kukar's own Pekan Inovasi)."""
+
+    class Kind(models.TextChoices):
+        REPORTING = "reporting", _("Penjaringan (pelaporan) IID")
+        VERIFICATION = "verification", _("Verifikasi dan validasi teknis")
+        PRESENTATION = "presentation", _("Paparan kepala daerah")
+        FIELD_VALIDATION = "field_validation", _("Validasi lapangan")
+        AWARD = "award", _("Penganugerahan")
+        PEKAN_INOVASI = "pekan_inovasi", _("Pekan Inovasi daerah")
+
+    year = models.PositiveIntegerField(_("tahun"))
+    kind = models.CharField(_("kegiatan"), max_length=20, choices=Kind.choices)
+    starts = models.DateField(
+        _("mulai"), null=True, blank=True, help_text=_("Kosong: belum diketahui.")
+    )
+    ends = models.DateField(
+        _("selesai"), help_text=_("Hari terakhir (sama dengan mulai untuk satu hari).")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
+    )
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["year", "ends"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="milestone_one_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(starts__isnull=True) | models.Q(ends__gte=models.F("starts")),
+                name="milestone_ends_after_start",
+            ),
+        ]
+        verbose_name = _("jadwal nasional")
+        verbose_name_plural = _("jadwal nasional")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()}"
+
+
+class NationalPriority(models.Model):
+    """A national priority an innovation may serve (Asta Cita missions, yearly themes)."""
+
+    class Kind(models.TextChoices):
+        ASTA_CITA = "asta_cita", _("Asta Cita")
+        THEME = "theme", _("Inovasi tematik")
+
+    year = models.PositiveIntegerField(_("tahun"))
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    name = models.CharField(_("nama"), max_length=300)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
+    )
+
+    class Meta:
+        ordering = ["year", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind", "number"], name="priority_unique_number"
+            )
+        ]
+        verbose_name = _("prioritas nasional")
+        verbose_name_plural = _("prioritas nasional")
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.ASTA_CITA:
+            return _("Asta Cita %(n)d: %(name)s") % {"n": self.number, "name": self.name}
+        return str(self.name)
 
 
 class Bentuk(models.TextChoices):
@@ -197,6 +417,16 @@ class Holder(models.TextChoices):
     NONE = "none", _("Tidak ada")
 
 
+# The rancang bangun's sections, in the national form's order.
+RANCANG_BANGUN_SECTIONS = (
+    "dasar_hukum",
+    "permasalahan",
+    "isu_strategis",
+    "metode_pembaharuan",
+    "keunggulan",
+    "tahapan_penggunaan",
+)
+
 # A case has ended in these; every other stage is open (in lifecycle order, as Stage lists them).
 # A rejected or withdrawn case does not count for a unit's yearly target.
 CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
@@ -237,12 +467,40 @@ class Innovation(models.Model):
     )
     trial_date = models.DateField(_("waktu uji coba"), null=True, blank=True)
     implementation_date = models.DateField(_("waktu penerapan"), null=True, blank=True)
-    rancang_bangun = models.TextField(_("rancang bangun"), blank=True)
+    # Rancang bangun, in the national form's six sections (RANCANG_BANGUN_SECTIONS).
+    dasar_hukum = models.TextField(_("dasar hukum"), blank=True)
+    permasalahan = models.TextField(_("permasalahan"), blank=True)
+    isu_strategis = models.TextField(_("isu strategis"), blank=True)
+    metode_pembaharuan = models.TextField(_("metode pembaharuan"), blank=True)
+    keunggulan = models.TextField(_("keunggulan dan kebaharuan"), blank=True)
+    tahapan_penggunaan = models.TextField(_("tahapan penggunaan"), blank=True)
     tujuan = models.TextField(_("tujuan"), blank=True)
     manfaat = models.TextField(_("manfaat"), blank=True)
     hasil = models.TextField(_("hasil inovasi"), blank=True)
     budget = models.DecimalField(
         _("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    perkembangan = models.TextField(
+        _("perkembangan inovasi"),
+        blank=True,
+        help_text=_("Apa yang berubah sejak inovasi ini terakhir dilaporkan."),
+    )
+    latitude = models.DecimalField(
+        _("lintang lokasi"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur lokasi"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    priorities = models.ManyToManyField(
+        NationalPriority,
+        blank=True,
+        related_name="innovations",
+        verbose_name=_("prioritas nasional"),
+    )
+    reported_before = models.PositiveSmallIntegerField(
+        _("sudah dilaporkan sebelumnya"),
+        default=0,
+        help_text=_("Berapa kali inovasi ini sudah dilaporkan ke pengukuran IID tahun-tahun lalu."),
     )
     # Final report (pelaporan)
     report_results = models.TextField(_("hasil akhir"), blank=True)
@@ -333,9 +591,30 @@ class Innovation(models.Model):
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
 
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        """A field's label (its verbose name), or the name itself for what is not a field."""
+        try:
+            field = cls._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        return str(getattr(field, "verbose_name", name))
+
+    @property
+    def rancang_bangun(self) -> str:
+        """The six sections as one text, each under its title (search, exports, package)."""
+        return "\n\n".join(
+            f"{self.field_label(name)}\n{getattr(self, name).strip()}"
+            for name in RANCANG_BANGUN_SECTIONS
+            if getattr(self, name).strip()
+        )
+
+    def section_words(self) -> dict[str, int]:
+        return {name: len(getattr(self, name).split()) for name in RANCANG_BANGUN_SECTIONS}
+
     @property
     def rancang_bangun_words(self) -> int:
-        return len(self.rancang_bangun.split())
+        return sum(self.section_words().values())
 
 
 class MentoringSession(models.Model):
@@ -376,12 +655,15 @@ def case_upload_to(instance: "Attachment | EvidenceItem", filename: str) -> str:
 
 
 class CaseFile(models.Model):
-    """A private uploaded file of a case, checked by content and served only to its viewers."""
+    """A private uploaded file of a case, checked by content and served only to its viewers.
 
-    file = models.FileField(_("berkas"), upload_to=case_upload_to, max_length=255)
-    original_name = models.CharField(_("nama berkas"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    (An evidence item given as a link has no file: the file fields stay empty.)
+    """
+
+    file = models.FileField(_("berkas"), upload_to=case_upload_to, max_length=255, blank=True)
+    original_name = models.CharField(_("nama berkas"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -408,12 +690,15 @@ class Attachment(CaseFile):
         ordering = ["kind", "id"]
 
 
+LINK_MAX_LENGTH = 500
+
 # An indicator's parameters: 1, 2 or 3 (each indicator says what each one means).
 PARAMETERS = [(1, "1"), (2, "2"), (3, "3")]
 
 
 class EvidenceItem(CaseFile):
-    """Data dukung: one file supporting the chosen parameter of one IID indicator."""
+    """Data dukung: one file, or a link where the indicator accepts one (the video), supporting
+    the chosen parameter of one IID indicator."""
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Belum diperiksa")
@@ -424,6 +709,7 @@ class EvidenceItem(CaseFile):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     parameter = models.PositiveSmallIntegerField(_("parameter"), choices=PARAMETERS)
     description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    link = models.URLField(_("tautan"), max_length=LINK_MAX_LENGTH, blank=True)
     review = models.CharField(
         _("hasil verifikasi"), max_length=10, choices=Review.choices, default=Review.PENDING
     )

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
 
-from .models import Innovation, MentorAssignment, Unit
+from .models import RANCANG_BANGUN_SECTIONS, Innovation, MentorAssignment, Unit
 
 
 def current_mentors(*, unit: Unit, year: int) -> list[MentorAssignment]:
@@ -21,9 +21,17 @@ def current_mentors(*, unit: Unit, year: int) -> list[MentorAssignment]:
 # Full-text search (list page, API `q`, exports). PostgreSQL: every word is matched as a word
 # beginning both as typed (config 'simple': "kependuduk" finds "kependudukan") and by its
 # Indonesian stem ("layanan" finds "pelayanan"), results ranked. The innovation's vector is
-# its `search_vector` column, which a trigger keeps (migration 0006; name weighs most).
+# its `search_vector` column, which a trigger keeps over these fields (migration 0008; the
+# name weighs most).
 SEARCH_CONFIGS = ("indonesian", "simple")
-SEARCH_TEXT_FIELDS = ("name", "tujuan", "manfaat", "hasil", "rancang_bangun")
+SEARCH_TEXT_FIELDS = (
+    "name",
+    "tujuan",
+    "manfaat",
+    "hasil",
+    "perkembangan",
+    *RANCANG_BANGUN_SECTIONS,
+)
 _SEARCH_MAX_WORDS = 10
 
 

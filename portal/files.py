@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from mentoring.models import Attachment, EvidenceItem
@@ -13,6 +13,8 @@ from workflow import policy
 def _serve(request, stored):
     if not policy.can_view(actor_for(request.user), stored.innovation):
         raise PermissionDenied
+    if not stored.file:  # evidence given as a link
+        raise Http404
     response = FileResponse(
         stored.file.open("rb"),
         content_type=stored.content_type,

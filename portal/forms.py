@@ -1,5 +1,6 @@
 """Forms of the web UI: they parse input only; the services decide what is allowed."""
 
+import copy
 from typing import cast
 
 from django import forms
@@ -8,47 +9,30 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import (
     PARAMETERS,
+    RANCANG_BANGUN_SECTIONS,
     Attachment,
     Indicator,
     Innovation,
     MentoringSession,
+    NationalPriority,
+    SubmissionRules,
     Unit,
 )
-from mentoring.profile import ProfileChanges
+from mentoring.profile import PROFILE_FIELDS, REPORT_FIELDS, ProfileChanges
 from workflow.lifecycle import Transition
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-PROFILE_ORDER = [
-    "name",
-    "bentuk",
-    "jenis",
-    "inisiator",
-    "inisiator_name",
-    "main_urusan",
-    "related_urusan",
-    "maturity",
-    "trial_date",
-    "implementation_date",
-    "budget",
-    "rancang_bangun",
-    "tujuan",
-    "manfaat",
-    "hasil",
-    "report_results",
-    "report_beneficiaries",
-    "report_national_ref",
-]
 
 
 def _apply_widgets(form: forms.BaseForm) -> None:
-    for name, field in form.fields.items():
+    for field in form.fields.values():
         if isinstance(field, forms.DateField):
-            field.widget = DATE
+            # A widget of its own: a shared one would carry the first field's attributes.
+            field.widget = copy.deepcopy(DATE)
         elif isinstance(field.widget, forms.Textarea):
             field.widget.attrs.setdefault("rows", 4)
         elif isinstance(field.widget, forms.SelectMultiple):
             field.widget.attrs.setdefault("size", 6)
-        field.widget.attrs.setdefault("id", f"id_{name}")
 
 
 def set_service_errors(form: forms.BaseForm, fields: dict[str, list[str]]) -> None:
@@ -105,14 +89,27 @@ class InnovationEditForm(forms.ModelForm):
 
     class Meta:
         model = Innovation
-        fields = PROFILE_ORDER
+        fields = [*PROFILE_FIELDS, *REPORT_FIELDS]
 
-    def __init__(self, *args, editable: frozenset[str], **kwargs) -> None:
+    def __init__(self, *args, editable: frozenset[str], rules: SubmissionRules, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in editable:
                 del self.fields[name]
         _apply_widgets(self)
+        if "priorities" in self.fields:
+            priorities = cast(forms.ModelMultipleChoiceField, self.fields["priorities"])
+            priorities.queryset = NationalPriority.objects.filter(year=self.instance.year)
+        # Each section shows its words as they are typed (portal/forms.js), against the year's
+        # minimum; the form counts the whole rancang bangun too.
+        self.min_words = rules.min_words
+        for name in RANCANG_BANGUN_SECTIONS:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs.update({"data-min-words": rules.min_section_words, "rows": 5})
+                self.fields[name].help_text = _("Minimal %(n)d kata.") % {
+                    "n": rules.min_section_words
+                }
 
     def _post_clean(self) -> None:
         # The service validates and saves; skip ModelForm's instance assignment/validation.
@@ -150,6 +147,9 @@ FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10)
 
 
 class EvidenceForm(forms.Form):
+    """One evidence item; the parameter choices say what each parameter means for the chosen
+    indicator (portal/forms.js follows the indicator select)."""
+
     indicator = forms.ModelChoiceField(label=_("Indikator"), queryset=Indicator.objects.none())
     parameter = forms.TypedChoiceField(
         label=_("Parameter yang dipilih"),
@@ -157,14 +157,40 @@ class EvidenceForm(forms.Form):
         choices=PARAMETERS,
     )
     description = forms.CharField(label=_("Keterangan"), max_length=300, required=False)
-    file = forms.FileField(label=_("Berkas data dukung"))
+    file = forms.FileField(label=_("Berkas data dukung"), required=False)
+    link = forms.CharField(
+        label=_("atau tautan (video)"),
+        required=False,
+        help_text=_("Untuk indikator yang menerima tautan, mis. video di YouTube."),
+    )
 
     def __init__(self, *args, year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["indicator"]).queryset = Indicator.objects.filter(
-            year=year
+        indicators = list(Indicator.objects.filter(year=year))
+        field = cast(forms.ModelChoiceField, self.fields["indicator"])
+        field.queryset = Indicator.objects.filter(year=year)
+        self.meanings = {
+            str(indicator.pk): {
+                "parameters": [indicator.parameter_meaning(n) for n, _label in PARAMETERS],
+                "link": indicator.accepts_link,
+            }
+            for indicator in indicators
+        }
+        chosen = next(
+            (i for i in indicators if str(i.pk) == str(self["indicator"].value() or "")), None
         )
+        if chosen is not None:
+            cast(forms.ChoiceField, self.fields["parameter"]).choices = [
+                (n, f"{n}: {chosen.parameter_meaning(n)}") for n, _label in PARAMETERS
+            ]
         _apply_widgets(self)
+        self.fields["indicator"].widget.attrs["data-parameters"] = "evidence-meanings"
+
+    def clean(self):
+        data = super().clean() or {}
+        if not data.get("file") and not (data.get("link") or "").strip():
+            self.add_error("file", _("Unggah berkas, atau isi tautan untuk indikator video."))
+        return data
 
 
 class AttachmentForm(forms.Form):

@@ -3,11 +3,9 @@
 Every ServiceError a service raises is shown on the page (message + field errors), never a 500.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -20,10 +18,17 @@ from django.views.decorators.http import require_POST
 from core.errors import ServiceError
 from dashboards import charts as dashboard_charts
 from dashboards import selectors as dashboard_selectors
-from mentoring.models import EvidenceItem, Innovation, MentorAssignment, Stage, Unit
+from mentoring.models import (
+    CANCELLED_STAGES,
+    EvidenceItem,
+    Innovation,
+    MentorAssignment,
+    Stage,
+    Unit,
+)
 from mentoring.people import actor_for
 from mentoring.selectors import current_mentors
-from workflow import lifecycle, policy, selectors, services
+from workflow import eligibility, lifecycle, policy, selectors, services
 from workflow.flows import InnovationFlow
 
 from . import forms
@@ -43,6 +48,9 @@ EXTRA_LABELS = {
     "comment": gettext_lazy("Komentar"),
     "action": gettext_lazy("Aksi"),
     "note": gettext_lazy("Catatan"),
+    "rancang_bangun": gettext_lazy("Rancang bangun"),
+    "link": gettext_lazy("Tautan"),
+    "file": gettext_lazy("Berkas"),
 }
 
 
@@ -50,12 +58,7 @@ def labelled_errors(fields: dict[str, list[str]]) -> list[tuple[str, list[str]]]
     """Service field errors with the field's Indonesian label, for the error box."""
     rows = []
     for name, errors in fields.items():
-        label: Any = EXTRA_LABELS.get(name)
-        if label is None:
-            try:
-                label = getattr(Innovation._meta.get_field(name), "verbose_name", name)
-            except FieldDoesNotExist:
-                label = name
+        label = EXTRA_LABELS.get(name) or Innovation.field_label(name)
         rows.append((str(label).capitalize(), errors))
     return rows
 
@@ -145,6 +148,8 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
         )
         for item in innovation.evidence.all()
     ]
+    # The national desk check, once the case has a profile worth checking.
+    desk = None if innovation.stage in CANCELLED_STAGES else eligibility.desk_check(innovation)
     context = {
         "innovation": innovation,
         "mentors": current_mentors(unit=innovation.unit, year=innovation.year),
@@ -167,6 +172,15 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
         "can_upload_evidence": policy.can_upload_evidence(actor, innovation),
         "can_add_attachment": bool(policy.editable_fields(actor, innovation)),
         "can_review": can_review,
+        "desk": desk,
+        "sections": [
+            {
+                "label": Innovation.field_label(name).capitalize(),
+                "text": getattr(innovation, name),
+                "words": words,
+            }
+            for name, words in innovation.section_words().items()
+        ],
         "chart_svg": process_chart_svg(process) if process else "",
         "process_url": (
             InnovationFlow.instance.reverse("process_detail", args=[process.pk])
@@ -292,7 +306,12 @@ def innovation_edit(request, pk: int):
     editable = policy.editable_fields(actor_for(request.user), innovation)
     if not editable:
         raise PermissionDenied
-    form = forms.InnovationEditForm(request.POST or None, instance=innovation, editable=editable)
+    form = forms.InnovationEditForm(
+        request.POST or None,
+        instance=innovation,
+        editable=editable,
+        rules=eligibility.year_basis(innovation.year).rules,
+    )
 
     def save():
         services.update_innovation(
@@ -366,6 +385,7 @@ def evidence_create(request, pk: int):
             indicator_id=form.cleaned_data["indicator"].pk,
             parameter=form.cleaned_data["parameter"],
             upload=form.cleaned_data["file"],
+            link=form.cleaned_data["link"],
             description=form.cleaned_data["description"],
         )
         name = (
@@ -384,6 +404,7 @@ def evidence_create(request, pk: int):
             _("Unggah"),
             multipart=True,
             another_label=_("Simpan dan unggah lagi"),
+            parameter_meanings=form.meanings,
         ),
     )
 

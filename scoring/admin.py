@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import GuardFailed
-from mentoring.models import Indicator
 
 from . import services
 from .models import PredicateThreshold, Ruleset
@@ -40,7 +39,7 @@ class ThresholdInline(admin.TabularInline):
     model = PredicateThreshold
     formset = ThresholdFormSet
     extra = 0
-    fields = ["name", "lower", "upper"]
+    fields = ["name", "lower", "upper", "source"]
 
 
 @admin.register(Ruleset)
@@ -61,7 +60,7 @@ class RulesetAdmin(admin.ModelAdmin):
     inlines = [ThresholdInline]
     actions = ["copy_to_next_year"]
     fieldsets = [
-        (None, {"fields": ["year", "confirmed", "note", "spd_score"]}),
+        (None, {"fields": ["year", "confirmed", "source", "note", "spd_score"]}),
         (
             _("Rumus SID"),
             {
@@ -97,18 +96,3 @@ class RulesetAdmin(admin.ModelAdmin):
                 },
                 messages.SUCCESS,
             )
-
-
-class IndicatorAdmin(admin.ModelAdmin):
-    """Indicator weights and parameter meanings per year (mentoring's master data)."""
-
-    list_display = ["year", "number", "name", "weight", "mandatory", "confirmed"]
-    list_display_links = ["name"]
-    list_editable = ["weight", "mandatory", "confirmed"]
-    list_filter = ["year", "mandatory", "confirmed"]
-    ordering = ["-year", "number"]
-
-
-# mentoring has no admin module of its own yet; if it gains one, its registration wins.
-if not admin.site.is_registered(Indicator):
-    admin.site.register(Indicator, IndicatorAdmin)

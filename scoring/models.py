@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.models import Source
+
 YANDAS_AFFAIRS = 6  # UU 23/2014 art. 12: six basic-service affairs
 
 _score: dict[str, Any] = {"max_digits": 7, "decimal_places": 2}
@@ -60,6 +62,9 @@ class Ruleset(models.Model):
         _("skor SPD (diisi admin)"), null=True, blank=True, validators=_nonnegative, **_score
     )
     confirmed = models.BooleanField(_("terkonfirmasi"), default=False)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
+    )
     note = models.TextField(
         _("catatan"), blank=True, help_text=_("Sumber nilai dan apa yang belum terkonfirmasi.")
     )
@@ -110,6 +115,9 @@ class PredicateThreshold(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sumber")
     )
 
     class Meta:

@@ -18,10 +18,11 @@ Formula implemented (all numbers come from the year's `Ruleset` and `mentoring.I
                            else 0                              c = jumlah_coefficient
     SID                  = SID_indicators + jumlah
     IID                  = (SPD + SID) / total_max * 100       SPD = the admin's spd_score or 0
-    predicate            = the threshold row with lower <= IID <= upper, IID rounded half-up to
-                           two decimals first (published scores have two decimals; 65.00 is
-                           "Inovatif" and 65.01 "Sangat Inovatif" with the 2026 rows)
-    gap to next          = lower bound of the next higher predicate - IID (rounded)
+    predicate            = the highest band whose lower bound the UNROUNDED IID reaches (65.004
+                           is "Inovatif" and 65.01 "Sangat Inovatif" with the 2026 rows); within
+                           0.01 of the edge between two bands it is shown "at the boundary",
+                           since the ministry's rounding rule is unpublished
+    gap to next          = lower bound of the next higher predicate - IID (unrounded)
 
 Normalisation and ambiguities (noted, not resolved by the brief):
 - No rescaling is applied to SID_indicators. With the 2026 catalogue the weights of 16-35 add up
@@ -145,10 +146,13 @@ class Estimate:
     sid: Decimal
     total_max: Decimal
     iid_exact: Decimal
-    iid: Decimal  # rounded half-up to two decimals
-    predicate: str
+    iid: Decimal  # rounded half-up to two decimals, for display only
+    predicate: str  # of the unrounded IID
     next_predicate: str | None
     gap_to_next: Decimal | None
+    boundary: str | None  # the neighbouring predicate when the IID is within 0.01 of it
+    bands: tuple[Band, ...]
+    source: str  # the ruleset's source citation
     innovations: tuple[InnovationScore, ...]
     pending_count: int  # cases before verification
     warnings: tuple[str, ...] = field(default=())
@@ -240,27 +244,54 @@ def _rounded(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def predicate_for(
-    iid: Decimal, thresholds: list[PredicateThreshold]
-) -> tuple[str, str | None, Decimal | None]:
-    """(predicate, next higher predicate, points to it) for an IID rounded to two decimals."""
-    bands = sorted(thresholds, key=lambda t: t.lower)
-    name = ""
-    for band in bands:
-        if band.lower <= iid <= band.upper:
-            name = band.name
-            break
-    else:  # a gap between bands (bad data): the highest band already reached
-        reached = [band for band in bands if band.lower <= iid]
-        name = reached[-1].name if reached else ""
-    higher = [band for band in bands if band.lower > iid]
-    if not higher:
-        return name, None, None
-    return name, higher[0].name, higher[0].lower - iid
+@dataclass(frozen=True)
+class Band:
+    """One predicate band of the year, with where it comes from."""
+
+    name: str
+    lower: Decimal
+    upper: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an IID stands among the year's bands."""
+
+    predicate: str
+    next_predicate: str | None
+    gap: Decimal | None  # points (unrounded) to the next band's lower bound
+    boundary: str | None  # the neighbouring band when the IID is within BOUNDARY of their edge
+
+
+# The ministry's rounding rule is unpublished: an IID this close to the edge between two bands
+# could be placed in either, so it is shown as "at the boundary".
+BOUNDARY = Decimal("0.01")
+
+
+def standing_for(iid: Decimal, bands: list[Band]) -> Standing:
+    """The band of an unrounded IID: the highest band whose lower bound it has reached (an
+    IID in the gap between two bands' two-decimal bounds, 65.004 say, is still below the
+    upper one)."""
+    ordered = sorted(bands, key=lambda band: band.lower)
+    reached = [band for band in ordered if band.lower <= iid]
+    current = reached[-1] if reached else None
+    higher = [band for band in ordered if band.lower > iid]
+    boundary = None
+    for below, above in zip(ordered, ordered[1:], strict=False):
+        distance = max(below.upper - iid, iid - above.lower, Decimal(0))
+        if distance < BOUNDARY:
+            boundary = above.name if current is below else below.name
+    return Standing(
+        predicate=current.name if current else "",
+        next_predicate=higher[0].name if higher else None,
+        gap=higher[0].lower - iid if higher else None,
+        boundary=boundary,
+    )
 
 
 def _ruleset(year: int) -> Ruleset:
-    ruleset = Ruleset.objects.filter(year=year).first()
+    ruleset = Ruleset.objects.select_related("source").filter(year=year).first()
     if ruleset is None:
         raise RulesetMissing(year)
     return ruleset
@@ -268,7 +299,7 @@ def _ruleset(year: int) -> Ruleset:
 
 def _load(*, year: int, unit: Unit | int | None) -> _Basis:
     ruleset = _ruleset(year)
-    thresholds = list(ruleset.thresholds.all())
+    thresholds = list(ruleset.thresholds.select_related("source"))
     indicators = list(Indicator.objects.filter(year=year).order_by("number"))
     by_id = {indicator.pk: indicator for indicator in indicators}
     yandas_rows = list(
@@ -345,8 +376,11 @@ def _estimate_from(basis: _Basis, *, year: int, unit_id: int | None) -> Estimate
     figures = _figures(
         ruleset, spd=basis.spd, score_sum=basis.score_sum, n=n, covered=len(covered_codes)
     )
-    iid = _rounded(figures.iid_exact)
-    predicate, next_predicate, gap = predicate_for(iid, basis.thresholds)
+    bands = [
+        Band(t.name, t.lower, t.upper, t.source.citation if t.source else "")
+        for t in basis.thresholds
+    ]
+    standing = standing_for(figures.iid_exact, bands)
     warnings: list[str] = []
     if not ruleset.confirmed:
         warnings.append(_("Aturan penilaian tahun %d belum terkonfirmasi.") % year)
@@ -385,10 +419,13 @@ def _estimate_from(basis: _Basis, *, year: int, unit_id: int | None) -> Estimate
         sid=figures.sid,
         total_max=ruleset.total_max,
         iid_exact=figures.iid_exact,
-        iid=iid,
-        predicate=predicate,
-        next_predicate=next_predicate,
-        gap_to_next=gap,
+        iid=_rounded(figures.iid_exact),
+        predicate=standing.predicate,
+        next_predicate=standing.next_predicate,
+        gap_to_next=standing.gap,
+        boundary=standing.boundary,
+        bands=tuple(sorted(bands, key=lambda band: band.lower, reverse=True)),
+        source=ruleset.source.citation if ruleset.source else "",
         innovations=tuple(basis.verified),
         pending_count=len(basis.pending),
         warnings=tuple(warnings),

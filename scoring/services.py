@@ -1,4 +1,5 @@
-"""Writes on IID rulesets: copy a year's rules (with its indicators) to a new year, enter SPD."""
+"""Writes on IID rulesets: copy a year's rules (with its indicators and submission rules) to a
+new year, enter SPD."""
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import GuardFailed
-from mentoring.models import Indicator
+from mentoring.models import Indicator, SubmissionRules
 
 from .models import PredicateThreshold, Ruleset
 
@@ -21,6 +22,7 @@ _RULESET_FIELDS = (
     "total_max",
     "yandas_min_covered",
     "coverage_counts_related",
+    "source",
 )
 _INDICATOR_FIELDS = (
     "number",
@@ -31,6 +33,17 @@ _INDICATOR_FIELDS = (
     "parameter_2",
     "parameter_3",
     "evidence_hint",
+    "source",
+    "short_name",
+    "accepts_link",
+    "measure",
+    "parameter_bounds",
+)
+_SUBMISSION_FIELDS = (
+    "min_words",
+    "min_section_words",
+    "max_reports",
+    "source",
 )
 
 
@@ -70,9 +83,20 @@ def copy_ruleset(*, from_year: int, to_year: int) -> CopyResult:
         **{name: getattr(source, name) for name in _RULESET_FIELDS},
     )
     bands = PredicateThreshold.objects.bulk_create(
-        PredicateThreshold(ruleset=ruleset, name=band.name, lower=band.lower, upper=band.upper)
+        PredicateThreshold(
+            ruleset=ruleset, name=band.name, lower=band.lower, upper=band.upper, source=band.source
+        )
         for band in source.thresholds.all()
     )
+    rules = SubmissionRules.objects.filter(year=from_year).first()
+    if rules is not None and not SubmissionRules.objects.filter(year=to_year).exists():
+        # The eligible window moves with the year; its dates wait for the new year's rules.
+        SubmissionRules.objects.create(
+            year=to_year,
+            confirmed=False,
+            note=_("Disalin dari %(year)d; jendela kelayakan belum diisi.") % {"year": from_year},
+            **{name: getattr(rules, name) for name in _SUBMISSION_FIELDS},
+        )
     copied: list[Indicator] = []
     if not Indicator.objects.filter(year=to_year).exists():
         copied = Indicator.objects.bulk_create(

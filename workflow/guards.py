@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from mentoring.models import EvidenceItem, Indicator, Innovation, MentoringSession
 
-MIN_RANCANG_BANGUN_WORDS = 300
+from . import eligibility
 
 Errors = dict[str, list[str]]
 
@@ -31,25 +31,8 @@ def has_session(innovation: Innovation) -> Errors:
 
 
 def package_complete(innovation: Innovation) -> Errors:
-    """The IID profile is filled and every mandatory indicator has evidence."""
-    errors: Errors = {}
-    words = innovation.rancang_bangun_words
-    if words < MIN_RANCANG_BANGUN_WORDS:
-        errors["rancang_bangun"] = [
-            _("Rancang bangun minimal %(min)d kata (saat ini %(n)d kata).")
-            % {"min": MIN_RANCANG_BANGUN_WORDS, "n": words}
-        ]
-    for name in ("tujuan", "manfaat", "hasil"):
-        if not getattr(innovation, name).strip():
-            errors[name] = [_("Kolom ini wajib diisi sebelum pengemasan diajukan.")]
-    covered = EvidenceItem.objects.filter(innovation=innovation).values("indicator_id")
-    missing = Indicator.objects.filter(year=innovation.year, mandatory=True).exclude(pk__in=covered)
-    if missing:
-        errors["evidence"] = [
-            _("Data dukung indikator wajib belum diunggah: %(list)s.")
-            % {"list": _indicator_list(missing)}
-        ]
-    return errors
+    """The desk check passes: a complete, eligible national entry (workflow.eligibility)."""
+    return eligibility.desk_check(innovation).errors()
 
 
 def report_complete(innovation: Innovation) -> Errors:

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from mentoring.models import Holder, Innovation, MentoringSession, Role, Stage
 from mentoring.people import Actor
+from mentoring.profile import PROFILE_FIELDS, REPORT_FIELDS
 
 from . import lifecycle
 from .lifecycle import Action
@@ -82,30 +83,10 @@ def holds(actor: Actor, innovation: Innovation) -> bool:
     return any(not t.ends_process for t in allowed_transitions(actor, innovation))
 
 
-PROFILE_FIELDS = frozenset(
-    {
-        "name",
-        "bentuk",
-        "jenis",
-        "inisiator",
-        "inisiator_name",
-        "main_urusan",
-        "related_urusan",
-        "trial_date",
-        "implementation_date",
-        "maturity",
-        "rancang_bangun",
-        "tujuan",
-        "manfaat",
-        "hasil",
-        "budget",
-    }
-)
-REPORT_FIELDS = frozenset({"report_results", "report_beneficiaries", "report_national_ref"})
 EDITABLE_BY_STAGE: dict[str, frozenset[str]] = {
-    Stage.PROPOSAL: PROFILE_FIELDS,
-    Stage.PACKAGING: PROFILE_FIELDS,
-    Stage.REPORTING: REPORT_FIELDS | {"hasil"},
+    Stage.PROPOSAL: frozenset(PROFILE_FIELDS),
+    Stage.PACKAGING: frozenset(PROFILE_FIELDS),
+    Stage.REPORTING: frozenset(REPORT_FIELDS) | {"hasil"},
 }
 
 

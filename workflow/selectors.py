@@ -224,6 +224,7 @@ def innovation_page(*, pk: int) -> Innovation:
         Innovation.objects.select_related("unit", "main_urusan", "created_by", "process")
         .prefetch_related(
             "related_urusan",
+            "priorities",
             "attachments",
             Prefetch(
                 "sessions",

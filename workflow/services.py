@@ -9,7 +9,9 @@ import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from viewflow.workflow.status import STATUS
 
 from core.errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
 from mentoring.models import (
+    LINK_MAX_LENGTH,
     Attachment,
     EvidenceItem,
     FollowUp,
@@ -76,10 +79,9 @@ def create_innovation(
     innovation = Innovation(
         unit=unit, year=year, created_by=user, stage=stage, awaiting=lifecycle.holder_of(stage)
     )
-    related = apply_profile(innovation, profile)
+    links = apply_profile(innovation, profile)
     innovation.save()
-    if related:
-        innovation.related_urusan.set(related)
+    links.save(innovation)
     InnovationFlow.start.run(innovation=innovation)
     event = events.created(innovation=innovation, actor=user)
     deadlines.enter_stage(innovation=innovation, at=event.at, first=True)
@@ -245,10 +247,9 @@ def update_innovation(*, user: User, innovation_id: int, changes: ProfileChanges
             _("Sebagian kolom tidak dapat diubah pada tahap ini."),
             fields={name: [_("Kolom ini tidak dapat diubah pada tahap ini.")] for name in refused},
         )
-    related = apply_profile(innovation, changes)
+    links = apply_profile(innovation, changes)
     innovation.save()
-    if related is not None:
-        innovation.related_urusan.set(related)
+    links.save(innovation)
     return innovation
 
 
@@ -281,8 +282,11 @@ def add_evidence(
     indicator_id: int,
     parameter: int,
     upload: UploadedFile | None,
+    link: str = "",
     description: str = "",
 ) -> EvidenceItem:
+    """One evidence item: a file checked by its content, or a link where the indicator takes
+    one (the video of indicator 35, usually on a video site)."""
     innovation = _locked(innovation_id)
     if not policy.can_upload_evidence(actor_for(user), innovation):
         raise ActionForbidden(_("Data dukung hanya dapat diunggah oleh OPD pada tahap pengemasan."))
@@ -292,16 +296,37 @@ def add_evidence(
         errors["indicator"] = [_("Indikator tidak ada untuk tahun %d.") % innovation.year]
     if parameter not in (1, 2, 3):
         errors["parameter"] = [_("Parameter harus 1, 2 atau 3.")]
+    link = link.strip()
+    if link and indicator is not None and not indicator.accepts_link:
+        errors["link"] = [_("Indikator ini memerlukan berkas, bukan tautan.")]
+    elif link and not _is_web_address(link):
+        errors["link"] = [_("Tautan harus alamat web lengkap (https://...).")]
+    elif len(link) > LINK_MAX_LENGTH:
+        errors["link"] = [
+            _("Tautan terlalu panjang (paling banyak %(n)d karakter).") % {"n": LINK_MAX_LENGTH}
+        ]
+    elif link and upload is not None:
+        errors["link"] = [_("Isi tautan atau unggah berkas, tidak keduanya.")]
     if errors or indicator is None:
         raise GuardFailed(_("Data dukung tidak valid."), fields=errors)
+    stored = {} if link else stored_file_fields(upload, field="file")
     return EvidenceItem.objects.create(
         innovation=innovation,
         indicator=indicator,
         parameter=parameter,
         description=description,
+        link=link,
         uploaded_by=user,
-        **stored_file_fields(upload, field="file"),
+        **stored,
     )
+
+
+def _is_web_address(text: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        return False
+    return True
 
 
 @transaction.atomic

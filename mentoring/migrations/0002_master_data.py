@@ -13,8 +13,11 @@ def load(apps, schema_editor):
     Indicator = apps.get_model("mentoring", "Indicator")
     for row in json.loads((DATA / "urusan.json").read_text())["urusan"]:
         Urusan.objects.update_or_create(code=row["code"], defaults=row)
+    # The catalogue file has grown columns since (0009 loads them): only this model's fields.
+    known = {field.name for field in Indicator._meta.fields}
     for row in json.loads((DATA / "indicators.json").read_text())["indicators"]:
-        Indicator.objects.update_or_create(year=row["year"], number=row["number"], defaults=row)
+        values = {key: value for key, value in row.items() if key in known}
+        Indicator.objects.update_or_create(year=row["year"], number=row["number"], defaults=values)
 
 
 class Migration(migrations.Migration):

@@ -87,7 +87,7 @@ def test_short_rancang_bangun_blocks_packaging_submit(org, packaging_case, as_us
     client = as_user(org.operator)
     response = client.patch(
         f"{API}/innovations/{packaging_case.pk}/",
-        {"rancang_bangun": "Terlalu pendek.", "tujuan": "a", "manfaat": "b", "hasil": "c"},
+        {"permasalahan": "Terlalu pendek.", "tujuan": "a", "manfaat": "b", "hasil": "c"},
         format="json",
     )
     assert response.status_code == 200
@@ -95,6 +95,8 @@ def test_short_rancang_bangun_blocks_packaging_submit(org, packaging_case, as_us
     response = client.post(f"{API}/innovations/{packaging_case.pk}/actions/submit/", format="json")
     assert response.status_code == 400
     assert "300" in response.data["errors"]["rancang_bangun"][0]
+    # Each section is named with its own count against the year's minimum (30 words).
+    assert "2 dari minimal 30 kata" in response.data["errors"]["permasalahan"][0]
     assert rows() == before
     packaging_case.refresh_from_db()
     assert packaging_case.stage == "packaging"
@@ -374,4 +376,33 @@ def test_create_refuses_report_fields_at_the_proposal_stage(org, as_user):
     response = as_user(org.operator).post(f"{API}/innovations/", payload, format="json")
     assert response.status_code == 400
     assert {"report_results", "report_beneficiaries"} <= set(response.data["errors"])
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_national_profile_bad_input_is_named_and_writes_nothing(org, packaging_case, as_user):
+    from mentoring.models import Region
+
+    org.unit.region = Region.objects.get(code="kutai-kartanegara")
+    org.unit.save()
+    client = as_user(org.operator)
+    url = f"{API}/innovations/{packaging_case.pk}/"
+    for body, field in [
+        ({"latitude": "-6.200000", "longitude": "106.816666"}, "latitude"),  # Jakarta
+        ({"latitude": "-0.420000"}, "longitude"),  # half a coordinate
+        ({"related_urusan": ["kesehatan"]}, "related_urusan"),  # the main urusan again
+    ]:
+        response = client.patch(url, body, format="json")
+        assert response.status_code == 400, body
+        assert field in response.data["errors"], response.data
+    packaging_case.refresh_from_db()
+    assert packaging_case.latitude is None and not packaging_case.related_urusan.exists()
+    before = rows()
+    response = client.post(
+        f"{API}/innovations/{packaging_case.pk}/evidence/",
+        {"indicator": 35, "parameter": 2, "link": "video kami di youtube"},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "link" in response.data["errors"]
     assert rows() == before

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from mentoring.models import Indicator
+from mentoring.models import RANCANG_BANGUN_SECTIONS, Indicator, NationalPriority
 from tests.factories import YEAR, pdf
 
 API = "/api/v1"
@@ -86,44 +86,56 @@ def test_whole_lifecycle_through_the_api(org):
     assert len(operator.get(f"{API}/innovations/{pk}/sessions/").data) == 1
     assert act(mentor, pk, "complete")["innovation"]["stage"] == "packaging"
 
-    # Packaging: the profile and one evidence file per mandatory indicator.
+    # Packaging: the whole profile (the six sections of the rancang bangun, the location, a
+    # national priority) and one evidence item per mandatory indicator.
+    priority = NationalPriority.objects.filter(year=YEAR).first()
     response = operator.patch(
         f"{API}/innovations/{pk}/",
         {
-            "rancang_bangun": " ".join(["kata"] * 320),
+            **dict.fromkeys(RANCANG_BANGUN_SECTIONS, " ".join(["kata"] * 55)),
             "tujuan": "Mempercepat layanan.",
             "manfaat": "Warga terlayani lebih cepat.",
             "hasil": "Waktu layanan turun dari 5 hari menjadi 1 hari.",
-            "related_urusan": ["kesehatan"],
-            "trial_date": f"{YEAR}-02-01",
-            "maturity": "uji_coba",
+            "related_urusan": ["sosial"],
+            "trial_date": f"{YEAR - 1}-02-01",
+            "implementation_date": f"{YEAR - 1}-09-01",
+            "maturity": "penerapan",
+            "latitude": "-0.420000",
+            "longitude": "116.990000",
+            "priorities": [priority.pk],
             "budget": 150000000,
         },
         format="json",
     )
     assert response.status_code == 200, response.data
-    assert response.data["rancang_bangun_words"] == 320
-    assert response.data["maturity"] == "uji_coba"
-    assert response.data["related_urusan"] == ["kesehatan"]
+    assert response.data["rancang_bangun_words"] == 330
+    assert response.data["rancang_bangun"].startswith("dasar hukum\nkata")
+    assert response.data["maturity"] == "penerapan"
+    assert response.data["related_urusan"] == ["sosial"]
+    assert response.data["priorities"] == [priority.pk]
     assert response.data["budget"] == 150000000
 
     mandatory = list(Indicator.objects.filter(year=YEAR, mandatory=True).order_by("number"))
     assert mandatory
     for indicator in mandatory:
+        # The video (35) is given as a link, the usual way; the others as files.
+        given = (
+            {"link": "https://www.youtube.com/watch?v=abc123"}
+            if indicator.accepts_link
+            else {"file": pdf(f"bukti-{indicator.number}.pdf")}
+        )
         response = operator.post(
             f"{API}/innovations/{pk}/evidence/",
-            {
-                "indicator": indicator.number,
-                "parameter": 2,
-                "description": "SK kepala daerah",
-                "file": pdf(f"bukti-{indicator.number}.pdf"),
-            },
+            {"indicator": indicator.number, "parameter": 2, "description": "Bukti", **given},
             format="multipart",
         )
         assert response.status_code == 201, response.data
         assert response.data["indicator"] == indicator.number
-        assert response.data["content_type"] == "application/pdf"
-        assert response.data["file_url"] == f"/files/evidence/{response.data['id']}/"
+        if indicator.accepts_link:
+            assert response.data["link"] == given["link"] and response.data["size"] == 0
+        else:
+            assert response.data["content_type"] == "application/pdf"
+            assert response.data["file_url"] == f"/files/evidence/{response.data['id']}/"
     evidence = operator.get(f"{API}/innovations/{pk}/evidence/").data
     assert [item["indicator"] for item in evidence] == [i.number for i in mandatory]
     # The file link serves the upload to someone who may see the case.

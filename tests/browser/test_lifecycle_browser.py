@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from mentoring.models import EvidenceItem, Indicator, Innovation, Stage
+from mentoring.models import RANCANG_BANGUN_SECTIONS, EvidenceItem, Indicator, Innovation, Stage
 from tests.browser.conftest import DESKTOP, PHONE, SHOTS
 from tests.factories import PDF_BYTES, Org
 
@@ -128,19 +128,32 @@ def test_whole_lifecycle_in_the_browser(browser, live_server, tmp_path):
     op = Session(browser, base, org.operator)
     op.open_case_from_my_tasks()
     op.page.click("#profile a:has-text('Ubah')")
-    op.page.fill("#id_rancang_bangun", " ".join(["rancangan"] * 310))
+    for section in RANCANG_BANGUN_SECTIONS:
+        op.page.fill(f"#id_{section}", " ".join(["rancangan"] * 55))
+    # The live count follows the typing: 330 words against the year's 300.
+    assert "330 / 300" in op.page.inner_text(".pi-wordcount--total")
     op.page.fill("#id_manfaat", "Warga tidak perlu datang subuh.")
     op.page.fill("#id_hasil", "Waktu tunggu turun dari 3 jam menjadi 20 menit.")
+    op.page.fill("#id_trial_date", "2025-02-01")
+    op.page.fill("#id_implementation_date", "2025-08-01")
+    op.page.select_option("#id_maturity", "penerapan")
+    op.page.fill("#id_latitude", "-0.420000")
+    op.page.fill("#id_longitude", "116.990000")
+    op.page.select_option("#id_priorities", index=0)
     op.submit_form()
     mandatory = list(Indicator.objects.filter(year=2026, mandatory=True))
     op.page.click("#evidence a:has-text('Unggah')")
     for n, indicator in enumerate(mandatory):
         op.page.select_option("#id_indicator", label=str(indicator))
         op.page.select_option("#id_parameter", "2")
-        op.page.set_input_files("#id_file", str(evidence_file))
+        if indicator.accepts_link:
+            op.page.fill("#id_link", "https://www.youtube.com/watch?v=abc123")
+        else:
+            op.page.set_input_files("#id_file", str(evidence_file))
         last = n == len(mandatory) - 1
         op.submit_form("button[type=submit] >> nth=0" if last else "button[name=_another]")
     assert EvidenceItem.objects.filter(innovation__name=NAME).count() == len(mandatory)
+    assert op.page.inner_text("#desk-count").startswith("Siap dikirim")
     op.act("submit")
     assert stage_of() == Stage.PACKAGING_GATE
     op.close()

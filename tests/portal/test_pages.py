@@ -212,7 +212,7 @@ def test_create_innovation_defaults_to_my_unit(client, org):
     page = client.get("/innovations/new/")
     assert page.status_code == 200
     assert page.context["form"].initial["unit"] == org.unit.pk
-    urusan = Urusan.objects.get(code="kesehatan")
+    urusan, related = Urusan.objects.get(code="kesehatan"), Urusan.objects.get(code="sosial")
     response = client.post(
         "/innovations/new/",
         {
@@ -223,14 +223,14 @@ def test_create_innovation_defaults_to_my_unit(client, org):
             "jenis": "digital",
             "inisiator": "asn",
             "main_urusan": urusan.pk,
-            "related_urusan": [urusan.pk],
+            "related_urusan": [related.pk],
         },
     )
     innovation = Innovation.objects.get(name="Si Cepat")
     assert response.status_code == 302
     assert response["Location"] == detail(innovation)
     assert innovation.stage == Stage.PROPOSAL and innovation.created_by == org.operator
-    assert list(innovation.related_urusan.all()) == [urusan]
+    assert list(innovation.related_urusan.all()) == [related]
     assert innovation.process is not None
 
 

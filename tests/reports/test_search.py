@@ -30,7 +30,9 @@ def corpus(org):
             hasil="Panen naik dua kali lipat",
         ),
         "rancang": new_innovation(
-            org, name="Aplikasi Lain", rancang_bangun="Metode pembaharuan memakai drone pemetaan"
+            org,
+            name="Aplikasi Lain",
+            metode_pembaharuan="Metode pembaharuan memakai drone pemetaan",
         ),
         "unit": new_innovation(other, name="Layanan Kependudukan Keliling"),
         "tanpa": new_innovation(org, name="Inovasi Kosong", tujuan="Tidak ada hubungannya"),

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mentoring.models import EvidenceItem, Stage
+from mentoring.models import EvidenceItem, Indicator, Stage
 from scoring import selectors
-from scoring.models import Ruleset
-from scoring.selectors import RulesetMissing, estimate, predicate_for
+from scoring.models import PredicateThreshold, Ruleset
+from scoring.selectors import Band, RulesetMissing, estimate, standing_for
 from scoring.services import set_spd_score
 from tests.factories import Org
 
@@ -36,7 +36,8 @@ def test_seeded_rulesets_follow_the_brief_and_are_unconfirmed():
     ]
     r25 = Ruleset.objects.get(year=2025)
     assert r25.divisor_minimum == 10 and not r25.confirmed and "2023" in r25.note
-    assert [str(t.lower) for t in r25.thresholds.all()] == ["0.00", "0.01", "35.00", "60.01"]
+    # 2025: "Sangat Inovatif" from 65.01 (Kepmendagri 400.10.11-6097/2025), the rest as 2026.
+    assert [str(t.lower) for t in r25.thresholds.all()] == ["0.00", "0.01", "40.01", "65.01"]
     r26.full_clean()  # the maxima add up: 63 + 111 + 76 = 250
     r25.full_clean()
 
@@ -53,7 +54,8 @@ def test_divisor_is_k_when_fewer_innovations_than_k(org):
     # (50 + 28/12) / 250 x 100 = 20.9333
     assert result.iid == Decimal("20.93")
     assert result.predicate == "Kurang Inovatif"
-    assert (result.next_predicate, result.gap_to_next) == ("Inovatif", Decimal("19.08"))
+    assert result.next_predicate == "Inovatif"
+    assert result.gap_to_next.quantize(Decimal("0.01")) == Decimal("19.08")  # 40.01 - 20.9333
     assert {i.score for i in result.innovations} == {13, 12, 3}
 
 
@@ -123,36 +125,64 @@ def test_only_verified_cases_and_valid_evidence_count_and_the_best_item_wins(org
 
 
 @pytest.mark.parametrize(
-    ("spd", "iid", "predicate", "gap"),
+    ("spd", "iid", "predicate", "gap", "boundary"),
     [
-        ("51.50", "65.00", "Inovatif", "0.01"),  # (51.50 + 111) / 2.5 = 65.000
-        ("51.51", "65.00", "Inovatif", "0.01"),  # 65.004 rounds down
-        ("51.52", "65.01", "Sangat Inovatif", None),  # 65.008 rounds up
-        ("51.53", "65.01", "Sangat Inovatif", None),  # 65.012
+        # (SPD + 111) / 2.5: the band is read on the unrounded IID (issue 10)
+        ("51.50", "65.00", "Inovatif", "0.01", "Sangat Inovatif"),  # 65.000
+        ("51.51", "65.00", "Inovatif", "0.006", "Sangat Inovatif"),  # 65.004
+        ("51.52", "65.01", "Inovatif", "0.002", "Sangat Inovatif"),  # 65.008: below 65.01
+        ("51.53", "65.01", "Sangat Inovatif", None, "Inovatif"),  # 65.012
+        ("51.56", "65.02", "Sangat Inovatif", None, None),  # 65.024: clear of the edge
+        ("51.46", "64.98", "Inovatif", "0.026", None),  # 64.984
     ],
 )
-def test_predicate_boundary_65_with_2026_thresholds(org, spd, iid, predicate, gap):
+def test_predicate_at_and_around_65_with_2026_thresholds(org, spd, iid, predicate, gap, boundary):
     for _index in range(12):  # twelve perfect innovations: SID indicators = 1332 / 12 = 111
         case(org, params=ALL_THREE)
     set_spd_score(year=2026, spd_score=spd)
     result = estimate(year=2026)
     assert result.sid_indicators == 111 and result.jumlah_score == 0
-    assert (result.iid, result.predicate) == (Decimal(iid), predicate)
+    assert (result.iid, result.predicate, result.boundary) == (Decimal(iid), predicate, boundary)
     assert result.gap_to_next == (Decimal(gap) if gap else None)
 
 
-def test_predicate_for_every_2026_band():
-    bands = list(Ruleset.objects.get(year=2026).thresholds.all())
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_band_at_and_around_its_bounds(year):
+    bands = [
+        Band(t.name, t.lower, t.upper, "") for t in Ruleset.objects.get(year=year).thresholds.all()
+    ]
 
-    def band(value: str):
-        return predicate_for(Decimal(value), bands)
+    def at(value: str):
+        found = standing_for(Decimal(value), bands)
+        return found.predicate, found.boundary
 
-    assert band("0.00") == ("Tidak Dapat Dinilai", "Kurang Inovatif", Decimal("0.01"))
-    assert band("40.00") == ("Kurang Inovatif", "Inovatif", Decimal("0.01"))
-    assert band("40.01") == ("Inovatif", "Sangat Inovatif", Decimal("25.00"))
-    assert band("65.00")[0] == "Inovatif"
-    assert band("65.01") == ("Sangat Inovatif", None, None)
-    assert band("100.00")[0] == "Sangat Inovatif"
+    # 2025 takes "Sangat Inovatif" from 65.01 (Kepmendagri 400.10.11-6097/2025) and the
+    # other bands from the 2026 rows: the same edges in both years.
+    assert at("0") == ("Tidak Dapat Dinilai", "Kurang Inovatif")
+    assert at("0.01") == ("Kurang Inovatif", "Tidak Dapat Dinilai")
+    assert at("20") == ("Kurang Inovatif", None)
+    assert at("39.995") == ("Kurang Inovatif", "Inovatif")
+    assert at("40.00") == ("Kurang Inovatif", "Inovatif")
+    assert at("40.005") == ("Kurang Inovatif", "Inovatif")
+    assert at("40.01") == ("Inovatif", "Kurang Inovatif")
+    assert at("40.02") == ("Inovatif", None)
+    assert at("64.99") == ("Inovatif", None)
+    assert at("64.995") == ("Inovatif", "Sangat Inovatif")
+    assert at("65.01") == ("Sangat Inovatif", "Inovatif")
+    assert at("65.0199") == ("Sangat Inovatif", "Inovatif")
+    assert at("65.02") == ("Sangat Inovatif", None)
+    assert at("100") == ("Sangat Inovatif", None)
+    assert standing_for(Decimal("40.01"), bands).gap == Decimal("25.00")
+
+
+def test_rules_bands_and_indicators_name_their_sources():
+    ruleset_2025 = Ruleset.objects.get(year=2025)
+    assert "400.10.11-6097/2025" in ruleset_2025.source.citation
+    top = ruleset_2025.thresholds.get(name="Sangat Inovatif")
+    assert (top.lower, top.source.key) == (Decimal("65.01"), "T1")
+    assert all(t.source for t in PredicateThreshold.objects.all())
+    assert not Indicator.objects.filter(source__isnull=True).exists()
+    assert estimate(year=2025).source == ruleset_2025.source.citation
 
 
 def test_missing_ruleset_is_a_clear_error():

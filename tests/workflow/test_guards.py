@@ -57,13 +57,19 @@ def test_packaging_submit_needs_300_words_and_mandatory_evidence(org):
     workflow_services.update_innovation(
         user=org.operator,
         innovation_id=innovation.pk,
-        changes={"rancang_bangun": "terlalu pendek " * 100, "tujuan": "x"},
+        changes={"dasar_hukum": "terlalu pendek " * 100, "tujuan": "x"},
     )
     before = _events(innovation)
     with pytest.raises(GuardFailed) as exc:
         act(org.operator, innovation, "submit")
-    assert set(exc.value.fields) >= {"rancang_bangun", "manfaat", "hasil", "evidence"}
-    assert "200 kata" in exc.value.fields["rancang_bangun"][0]
+    assert set(exc.value.fields) >= {
+        "rancang_bangun",
+        "permasalahan",
+        "manfaat",
+        "hasil",
+        "evidence",
+    }
+    assert "200 dari minimal 300 kata" in exc.value.fields["rancang_bangun"][0]
     assert _events(innovation) == before
     fill_packaging(org, innovation)
     assert act(org.operator, innovation, "submit").stage == Stage.PACKAGING_GATE
