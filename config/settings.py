@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal",
     "scoring",
     "reports",
+    "submission",
     "demo",
 ]
 

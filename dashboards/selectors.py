@@ -53,6 +53,7 @@ from mentoring.models import (
 )
 from mentoring.people import actor_for
 from scoring import selectors as scoring
+from submission import selectors as submission
 from workflow import deadlines
 from workflow.lifecycle import DEFAULT_SLA_DAYS
 from workflow.models import StageVisit
@@ -222,6 +223,7 @@ class HomeDashboard:
     head: HeadDashboard | None = None
     summary: Summary | None = None
     iid: IidPanel | None = None
+    national: submission.WindowSummary | None = None  # the reporting window, while it runs
     read_only: bool = True
     sections: tuple[str, ...] = field(default=())
 
@@ -722,12 +724,15 @@ def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> Ho
     if actor.has(Role.OPD_HEAD) and actor.head_of:
         head = head_dashboard(unit_ids=actor.head_of, year=year, today=today)
         sections.append("head")
+    national = None
     if actor.is_admin or actor.has(Role.OBSERVER):
         board = summary(year=year, today=today)
         iid = iid_panel(year=year)
+        national = submission.window_summary(user=user, year=year, today=today)
         sections += ["summary", "iid"]
     return HomeDashboard(
         year=year,
+        national=national,
         mentor=mentor,
         head=head,
         summary=board,

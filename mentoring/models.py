@@ -432,6 +432,9 @@ RANCANG_BANGUN_SECTIONS = (
 CANCELLED_STAGES = (Stage.REJECTED, Stage.WITHDRAWN)
 ENDED_STAGES = (Stage.DONE, *CANCELLED_STAGES)
 OPEN_STAGES = [stage for stage in Stage if stage not in ENDED_STAGES]
+# A case in these has passed BRIDA's verification: its evidence counts for the IID estimate
+# and it is ready for the national portal (the lifecycle test checks it against the table).
+VERIFIED_STAGES = (Stage.REPORTING, Stage.REPORT_GATE, Stage.CLOSE, Stage.DONE)
 
 
 def _has_trial_date(innovation: "Innovation") -> bool:

@@ -32,4 +32,5 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path("reports/", include("reports.urls")),
+    path("national/", include("submission.urls")),
 ]

@@ -28,6 +28,7 @@ from mentoring.models import (
 )
 from mentoring.people import actor_for
 from mentoring.selectors import current_mentors
+from submission.selectors import PACKAGE_STAGES
 from workflow import eligibility, lifecycle, policy, selectors, services
 from workflow.flows import InnovationFlow
 
@@ -173,6 +174,8 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
         "can_add_attachment": bool(policy.editable_fields(actor, innovation)),
         "can_review": can_review,
         "desk": desk,
+        "has_package": innovation.stage in PACKAGE_STAGES,
+        "national_entry": getattr(innovation, "national_entry", None),
         "sections": [
             {
                 "label": Innovation.field_label(name).capitalize(),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mentoring.models import (
     CANCELLED_STAGES,
     OPEN_STAGES,
+    VERIFIED_STAGES,
     Bentuk,
     Holder,
     Inisiator,
@@ -35,7 +36,7 @@ from workflow import selectors as case_selectors
 
 # Compliance columns (stage the case stands in now).
 PAST_PROPOSAL_STAGES = (*OPEN_STAGES[OPEN_STAGES.index(Stage.MENTORING) :], Stage.DONE)
-VERIFIED_STAGES = tuple(scoring.VERIFIED_STAGES)
+
 PIPELINE_STAGES = [value for value, _label in Stage.choices]
 EXPORT_CHUNK = 2000
 

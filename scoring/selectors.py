@@ -70,11 +70,18 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from mentoring.models import EvidenceItem, Indicator, Innovation, Stage, Unit, Urusan
+from mentoring.models import (
+    VERIFIED_STAGES,
+    EvidenceItem,
+    Indicator,
+    Innovation,
+    Stage,
+    Unit,
+    Urusan,
+)
 
 from .models import PredicateThreshold, Ruleset
 
-VERIFIED_STAGES = (Stage.REPORTING, Stage.REPORT_GATE, Stage.CLOSE, Stage.DONE)
 PRE_VERIFICATION_STAGES = (
     Stage.PROPOSAL,
     Stage.PROPOSAL_GATE,

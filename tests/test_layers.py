@@ -13,11 +13,12 @@ MAY_IMPORT = {
     "workflow": DOMAIN,
     "scoring": DOMAIN,
     "notifications": PROCESS,
-    "dashboards": PROCESS | {"scoring"},
+    "submission": PROCESS,
+    "dashboards": PROCESS | {"scoring", "submission"},
     "reports": PROCESS | {"scoring", "dashboards"},
     "demo": PROCESS | {"scoring"},
-    "api": READS | {"notifications"},
-    "portal": READS | {"notifications"},
+    "api": READS | {"notifications", "submission"},
+    "portal": READS | {"notifications", "submission"},
 }
 APPS = set(MAY_IMPORT) | {"config"}
 

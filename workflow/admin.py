@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.models import Holder
 
 from . import lifecycle
-from .models import Holiday, SlaPolicy, StageVisit
+from .models import Holiday, SlaPolicy, StageCutoff, StageVisit
 
 # The SLA columns follow the lifecycle table: the unit's, mentor's, verifier's and admin's
 # stages, then the head's gates.
@@ -50,3 +50,13 @@ class StageVisitAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StageCutoff)
+class StageCutoffAdmin(admin.ModelAdmin):
+    """Internal deadlines before the national close (a year without rows uses the defaults:
+    mentoring 30, packaging 18, its approval 15, verification 5, reporting 0 working days)."""
+
+    list_display = ("year", "stage", "days_before_close")
+    list_editable = ("days_before_close",)
+    list_filter = ("year",)

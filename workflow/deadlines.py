@@ -20,10 +20,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from mentoring.models import Innovation
+from mentoring.models import Innovation, Milestone
 
 from . import lifecycle
-from .models import DeadlineAlert, Holiday, SlaPolicy, StageVisit
+from .models import DeadlineAlert, Holiday, SlaPolicy, StageCutoff, StageVisit
 
 CACHE_SECONDS = 60
 COUNTRY = "ID"
@@ -139,8 +139,54 @@ def policy_for(year: int) -> SlaPolicy:
     )
 
 
+def national_close(year: int) -> dt.date | None:
+    """The last day of the year's national reporting window (None while it is not known)."""
+    return _cached(
+        ("close", year),
+        lambda: (
+            Milestone.objects.filter(year=year, kind=Milestone.Kind.REPORTING)
+            .values_list("ends", flat=True)
+            .first()
+        ),
+    )
+
+
+def cutoffs_for(year: int) -> dict[str, int]:
+    """Working days before the national close by which each stage must be left: the year's
+    StageCutoff rows over the lifecycle's defaults (a row without days removes the cutoff)."""
+
+    def load() -> dict[str, int]:
+        days = dict(lifecycle.DEFAULT_CUTOFFS)
+        for stage, before in StageCutoff.objects.filter(year=year).values_list(
+            "stage", "days_before_close"
+        ):
+            if before is None:
+                days.pop(stage, None)
+            else:
+                days[stage] = before
+        return days
+
+    return _cached(("cutoffs", year), load)
+
+
+def last_day_before_close(
+    *, year: int, stage: str, cal: WorkingCalendar | None = None
+) -> dt.date | None:
+    """The last working day on which `stage` may still be left for the national window."""
+    close, before = national_close(year), cutoffs_for(year).get(stage)
+    if close is None or before is None:
+        return None
+    cal = cal or calendar()
+    last = close if cal.is_working(close) else cal.subtract(close, 1)
+    return cal.subtract(last, before)
+
+
 @receiver(post_save, sender=SlaPolicy, dispatch_uid="deadlines.policy_saved")
 @receiver(post_delete, sender=SlaPolicy, dispatch_uid="deadlines.policy_deleted")
+@receiver(post_save, sender=StageCutoff, dispatch_uid="deadlines.cutoff_saved")
+@receiver(post_delete, sender=StageCutoff, dispatch_uid="deadlines.cutoff_deleted")
+@receiver(post_save, sender=Milestone, dispatch_uid="deadlines.milestone_saved")
+@receiver(post_delete, sender=Milestone, dispatch_uid="deadlines.milestone_deleted")
 @receiver(post_save, sender=Holiday, dispatch_uid="deadlines.holiday_saved")
 @receiver(post_delete, sender=Holiday, dispatch_uid="deadlines.holiday_deleted")
 def _drop_cache(**kwargs) -> None:
@@ -160,7 +206,11 @@ def new_visit(
     cal: WorkingCalendar | None = None,
 ) -> StageVisit:
     """An unsaved visit of `stage` entered at `at`, its due and alert dates set (no query
-    when the policy and calendar are cached or given)."""
+    when the policy, the national calendar and the working-day calendar are cached or given).
+
+    The due date is the stage's own working days, or the year's internal deadline before the
+    national reporting window closes when that comes first (while the window is still open
+    on entry: after the close the national deadline no longer applies)."""
     sla = sla or policy_for(year)
     cal = cal or calendar()
     visit = StageVisit(
@@ -174,7 +224,14 @@ def new_visit(
         return visit
     # Counting starts the day after entry: a visit of N working days is due (overdue) at the
     # start of the N-th working day after the day it began.
-    due = cal.add(timezone.localdate(at), days)
+    entered = timezone.localdate(at)
+    due = cal.add(entered, days)
+    last = last_day_before_close(year=year, stage=stage, cal=cal)
+    close = national_close(year)
+    if last is not None and close is not None and entered <= close:
+        national_due = cal.add(last, 1)  # overdue from the next working day
+        if national_due < due:
+            due, visit.national = national_due, True
     visit.sla_days = days
     visit.due_date = due
     visit.remind_on = cal.subtract(due, sla.reminder_lead_days)

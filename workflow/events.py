@@ -50,3 +50,21 @@ def moved(
     )
     case_moved.send(sender=CaseEvent, event=event, innovation=innovation, transition=transition)
     return event
+
+
+class EntryPayload(TypedDict):
+    reference: str
+
+
+def entered_nationally(*, innovation: Innovation, actor: User, reference: str) -> CaseEvent:
+    """The case was entered (or its reference corrected) in the ministry's IID portal."""
+    event = CaseEvent.objects.create(
+        innovation=innovation,
+        actor=actor,
+        action=EventKind.ENTERED_NATIONALLY,
+        from_stage=innovation.stage,
+        to_stage=innovation.stage,
+        data=EntryPayload(reference=reference),
+    )
+    case_moved.send(sender=CaseEvent, event=event, innovation=innovation, transition=None)
+    return event

@@ -36,10 +36,11 @@ class Action(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    """What one history entry records: the case opened, or one of the actions (its value and
-    label)."""
+    """What one history entry records: the case opened, one of the actions (its value and
+    label), or a record made on the case without moving it."""
 
     CREATED = "create", _("Membuat usulan")
+    ENTERED_NATIONALLY = "national_entry", _("Mencatat entri portal nasional")
     SUBMITTED = Action.SUBMIT.value, Action.SUBMIT.label
     APPROVED = Action.APPROVE.value, Action.APPROVE.label
     RETURNED = Action.RETURN.value, Action.RETURN.label
@@ -83,6 +84,9 @@ class StageRule:
     stage: Stage
     holder: Holder  # who the case waits for, and who takes the stage's own actions
     days: int  # working days allowed, until the year's SlaPolicy says otherwise
+    # Leave the stage this many working days before the national reporting window closes
+    # (BRIDA's internal deadline; the year's StageCutoff rows may change it). None: no cutoff.
+    before_close: int | None = None
 
 
 Guard = Callable[[Innovation], dict[str, list[str]]]
@@ -110,11 +114,11 @@ class Transition:
 STAGES: tuple[StageRule, ...] = (
     StageRule(Stage.PROPOSAL, Holder.OPD, days=10),
     StageRule(Stage.PROPOSAL_GATE, Holder.HEAD, days=3),
-    StageRule(Stage.MENTORING, Holder.MENTOR, days=20),
-    StageRule(Stage.PACKAGING, Holder.OPD, days=15),
-    StageRule(Stage.PACKAGING_GATE, Holder.HEAD, days=3),
-    StageRule(Stage.VERIFICATION, Holder.VERIFIER, days=10),
-    StageRule(Stage.REPORTING, Holder.OPD, days=10),
+    StageRule(Stage.MENTORING, Holder.MENTOR, days=20, before_close=30),
+    StageRule(Stage.PACKAGING, Holder.OPD, days=15, before_close=18),
+    StageRule(Stage.PACKAGING_GATE, Holder.HEAD, days=3, before_close=15),
+    StageRule(Stage.VERIFICATION, Holder.VERIFIER, days=10, before_close=5),
+    StageRule(Stage.REPORTING, Holder.OPD, days=10, before_close=0),
     StageRule(Stage.REPORT_GATE, Holder.HEAD, days=3),
     StageRule(Stage.CLOSE, Holder.ADMIN, days=5),
 )
@@ -210,6 +214,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 _HOLDERS: dict[str, Holder] = {rule.stage: rule.holder for rule in STAGES}
 _BY_KEY: dict[tuple[str, str], Transition] = {(t.stage, t.action): t for t in TRANSITIONS}
 DEFAULT_SLA_DAYS: dict[str, int] = {rule.stage: rule.days for rule in STAGES}
+DEFAULT_CUTOFFS: dict[str, int] = {
+    rule.stage: rule.before_close for rule in STAGES if rule.before_close is not None
+}
 
 
 def holder_of(stage: str) -> Holder:

@@ -108,6 +108,33 @@ class SlaPolicy(models.Model):
         return getattr(self, stage) if stage in DEFAULT_SLA_DAYS else None
 
 
+class StageCutoff(models.Model):
+    """BRIDA's internal deadline for one stage of a year, worked back from the national
+    reporting window's close: leave the stage `days_before_close` working days before it.
+    A year without rows uses the lifecycle table's defaults (lifecycle.DEFAULT_CUTOFFS)."""
+
+    year = models.PositiveIntegerField(_("tahun program"))
+    stage = models.CharField(_("tahap"), max_length=20, choices=Stage.choices)
+    days_before_close = models.PositiveSmallIntegerField(
+        _("hari kerja sebelum penjaringan ditutup"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Kosong: tahap ini tidak mengikuti jadwal nasional."),
+    )
+
+    class Meta:
+        ordering = ["-year", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "stage"], name="stagecutoff_one_per_stage")
+        ]
+        verbose_name = _("tenggat internal sebelum penjaringan")
+        verbose_name_plural = _("tenggat internal sebelum penjaringan")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_stage_display()}: {self.days_before_close}"
+
+
 class Holiday(models.Model):
     """A day off that the national calendar (`holidays`, ID) does not know: added by admins."""
 
@@ -147,6 +174,9 @@ class StageVisit(models.Model):
     due_date = models.DateField(_("tenggat"), null=True, blank=True)
     remind_on = models.DateField(_("tanggal pengingat"), null=True, blank=True)
     escalate_on = models.DateField(_("tanggal eskalasi"), null=True, blank=True)
+    # The due date is the year's internal deadline before the national close (earlier than
+    # the stage's own working days would give).
+    national = models.BooleanField(_("tenggat nasional"), default=False)
     alerts_sent = models.PositiveSmallIntegerField(default=0)
     next_alert_on = models.DateField(null=True, blank=True)
 

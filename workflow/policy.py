@@ -18,6 +18,15 @@ def can_view(actor: Actor, innovation: Innovation) -> bool:
     return actor.sees_everything or actor.works_in(innovation.unit_id) or actor.mentors(innovation)
 
 
+def can_view_unit(actor: Actor, unit_id: int, year: int) -> bool:
+    """The person may see the unit's cases of the year (can_view, for a whole unit)."""
+    return (
+        actor.sees_everything
+        or actor.works_in(unit_id)
+        or (actor.has(Role.MENTOR) and (unit_id, year) in actor.mentor_of)
+    )
+
+
 def visible_scope(actor: Actor) -> Q:
     """can_view as a filter on innovations."""
     if actor.sees_everything:

@@ -373,3 +373,45 @@ def test_working_day_counts_equal_counting_day_by_day():
         assert cal.count(start, end) == by_day
         assert cal.days_overdue(start, end) == by_day
         assert cal.days_overdue(end + dt.timedelta(days=1), end) == 0
+
+
+@pytest.mark.django_db
+def test_stage_clocks_follow_the_national_close_while_the_window_is_open():
+    from mentoring.models import Milestone
+    from workflow.models import StageCutoff
+
+    close = D(2026, 8, 21)  # a Friday
+    Milestone.objects.create(
+        year=2026, kind=Milestone.Kind.REPORTING, starts=D(2026, 6, 19), ends=close
+    )
+    deadlines.clear_cache()
+    cal = deadlines.calendar()
+    wita = ZoneInfo("Asia/Makassar")
+
+    def visit(stage: str, day: dt.date):
+        at = dt.datetime(day.year, day.month, day.day, 9, tzinfo=wita)
+        return deadlines.new_visit(innovation_id=1, year=2026, stage=stage, at=at)
+
+    # Packaging has 15 working days, but must be left 18 working days before the close.
+    entered = D(2026, 7, 20)
+    last_day = cal.subtract(close, 18)
+    found = visit(Stage.PACKAGING, entered)
+    assert found.national and found.due_date == cal.add(last_day, 1)
+    assert found.due_date < cal.add(entered, 15)
+    # Early in the year the stage's own days come first.
+    early = visit(Stage.PACKAGING, D(2026, 3, 2))
+    assert not early.national and early.due_date == cal.add(D(2026, 3, 2), 15)
+    # Entered after the internal deadline, before the close: overdue at once.
+    late = visit(Stage.PACKAGING, D(2026, 8, 10))
+    assert late.national and late.due_date <= D(2026, 8, 11)
+    # After the close the national deadline no longer applies.
+    after = visit(Stage.PACKAGING, D(2026, 9, 1))
+    assert not after.national and after.due_date == cal.add(D(2026, 9, 1), 15)
+    # A stage without a cutoff (the proposal) keeps its own days.
+    assert not visit(Stage.PROPOSAL, entered).national
+    # The admins' rows change the defaults: 25 days instead of 18, or no cutoff at all.
+    StageCutoff.objects.create(year=2026, stage=Stage.PACKAGING, days_before_close=25)
+    assert visit(Stage.PACKAGING, entered).due_date == cal.add(cal.subtract(close, 25), 1)
+    StageCutoff.objects.filter(year=2026, stage=Stage.PACKAGING).update(days_before_close=None)
+    deadlines.clear_cache()
+    assert not visit(Stage.PACKAGING, entered).national

@@ -136,3 +136,18 @@ def test_the_sla_admin_form_lists_every_stage_of_the_table(admin_client):
     html = admin_client.get("/admin/workflow/slapolicy/add/").content.decode()
     for rule in lifecycle.STAGES:
         assert f'name="{rule.stage}"' in html, rule.stage
+
+
+def test_the_verified_stages_are_those_after_accepting_verification():
+    from mentoring.models import VERIFIED_STAGES
+
+    (accept,) = [t for t in lifecycle.TRANSITIONS if t.action == Action.ACCEPT]
+    reached, frontier = set(), [accept.target]
+    while frontier:
+        stage = frontier.pop()
+        if stage in reached:
+            continue
+        reached.add(stage)
+        frontier += [t.target for t in lifecycle.transitions_from(stage) if not t.ends_process]
+    # A report returned by the head goes back to reporting, never before verification.
+    assert reached == set(VERIFIED_STAGES)
