@@ -41,6 +41,7 @@ bench: install
 	$(PY) bench/deadlines.py
 	$(PY) bench/home_pages.py
 	$(PY) bench/notifications_fanout.py
+	$(PY) bench/package.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles

@@ -41,10 +41,11 @@ def run_per_backend(script: str) -> None:
         subprocess.run([sys.executable, script, "--child"], env=env, cwd=ROOT, check=True)
 
 
-def django_setup() -> None:
+def django_setup(*, media_root: str | None = None) -> None:
+    """Django on the bench's database; uploads go to `media_root` (a new folder if none)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DJANGO_MEDIA_ROOT"] = tempfile.mkdtemp()
+    os.environ["DJANGO_MEDIA_ROOT"] = media_root or tempfile.mkdtemp()
     import django
 
     django.setup()

@@ -45,9 +45,11 @@ from mentoring.models import (
 )
 from mentoring.profile import ProfileChanges
 from scoring import services as scoring_services
+from submission import services as submission_services
+from submission.models import NationalEntry
 from workflow import deadlines
 from workflow import services as workflow_services
-from workflow.lifecycle import DEFAULT_SLA_DAYS, Action
+from workflow.lifecycle import DEFAULT_SLA_DAYS, Action, EventKind
 from workflow.models import CaseEvent, InnovationProcess, StageVisit
 from workflow.roles import ensure_roles
 
@@ -655,6 +657,16 @@ class _CaseDriver:
         self.act(self.verifier, Action.ACCEPT, gap=(2, 48))
 
     def reporting(self, passing: bool) -> None:
+        # BRIDA enters the verified case in the national portal; the report then cites it.
+        reference = f"IID-{self.year}-6403-{self.innovation.pk:04d}"
+        if passing or self.rng.random() < 0.5:
+            moment = self._moment(4, 48)
+            submission_services.record_entry(
+                user=self.s.admin, innovation_id=self.innovation.pk, reference=reference
+            )
+            moment.events.append(
+                CaseEvent.objects.filter(innovation_id=self.innovation.pk).latest("pk").pk
+            )
         if passing or self.rng.random() < 0.5:
             beneficiaries = self.rng.randint(120, 6000)
             self.edit(
@@ -669,7 +681,7 @@ class _CaseDriver:
                         {**self.values, "before": str(self.rng.randint(4, 14)), "after": "1"},
                     ),
                     "report_beneficiaries": beneficiaries,
-                    "report_national_ref": f"IID-{self.year}-6403-{self.innovation.pk:04d}",
+                    "report_national_ref": reference,
                 },
                 gap=(48, 240),
             )
@@ -836,7 +848,14 @@ class _CaseDriver:
         for row in rows:
             row.at = events[row.pk]
         CaseEvent.objects.bulk_update(rows, ["at"])
-        self._backdate_visits(sorted(rows, key=lambda row: row.pk))
+        # Only moves open stage visits; a national entry is dated like its history entry.
+        moves = [row for row in rows if row.action != EventKind.ENTERED_NATIONALLY]
+        self._backdate_visits(sorted(moves, key=lambda row: row.pk))
+        for row in rows:
+            if row.action == EventKind.ENTERED_NATIONALLY:
+                NationalEntry.objects.filter(innovation_id=row.innovation_id).update(
+                    entered_at=row.at
+                )
         task_rows = list(Task.objects.filter(pk__in=tasks))
         for task in task_rows:
             stamps = tasks[task.pk]

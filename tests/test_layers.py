@@ -16,7 +16,7 @@ MAY_IMPORT = {
     "submission": PROCESS,
     "dashboards": PROCESS | {"scoring", "submission"},
     "reports": PROCESS | {"scoring", "dashboards"},
-    "demo": PROCESS | {"scoring"},
+    "demo": PROCESS | {"scoring", "submission"},
     "api": READS | {"notifications", "submission"},
     "portal": READS | {"notifications", "submission"},
 }
