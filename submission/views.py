@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,10 +32,15 @@ def _year(request: HttpRequest) -> int:
     return timezone.localdate().year
 
 
-def _zip(cases: list[Innovation], filename: str, *, by_unit: bool = True) -> StreamingHttpResponse:
+def _zip(
+    request: HttpRequest, cases: list[Innovation], filename: str, *, by_unit: bool = True
+) -> StreamingHttpResponse:
     packages = package.plan(cases, by_unit=by_unit)
     blocks = package.stream(package.members(packages, summary=by_unit))
-    response = StreamingHttpResponse(package.as_async(blocks), content_type=ZIP_TYPE)
+    # Each kind of server streams its own kind of iterator block by block (the other kind
+    # would be read whole first).
+    content = package.as_async(blocks) if isinstance(request, ASGIRequest) else blocks
+    response = StreamingHttpResponse(content, content_type=ZIP_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -60,7 +66,8 @@ def case_package(request: HttpRequest, pk: int) -> HttpResponseBase:
     innovation = get_object_or_404(Innovation.objects.select_related("unit", "main_urusan"), pk=pk)
     if not policy.can_view(actor_for(request.user), innovation):
         raise PermissionDenied
-    return _zip([innovation], f"paket-iid-{innovation.year}-{innovation.pk}.zip", by_unit=False)
+    name = f"paket-iid-{innovation.year}-{innovation.pk}.zip"
+    return _zip(request, [innovation], name, by_unit=False)
 
 
 @login_required
@@ -70,14 +77,14 @@ def unit_package(request: HttpRequest, code: str) -> HttpResponseBase:
     if not policy.can_view_unit(actor_for(request.user), unit.pk, year):
         raise PermissionDenied
     cases = selectors.package_cases(user=request.user, year=year, unit=unit)
-    return _zip(cases, f"paket-iid-{year}-{unit.code}.zip")
+    return _zip(request, cases, f"paket-iid-{year}-{unit.code}.zip")
 
 
 @login_required
 def regency_package(request: HttpRequest) -> HttpResponseBase:
     year = _year(request)
     cases = selectors.package_cases(user=request.user, year=year)
-    return _zip(cases, f"paket-iid-{year}.zip")
+    return _zip(request, cases, f"paket-iid-{year}.zip")
 
 
 @login_required

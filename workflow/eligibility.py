@@ -49,6 +49,7 @@ class Check:
 @dataclass(frozen=True)
 class DeskCheck:
     checks: tuple[Check, ...]
+    sources: tuple[str, ...] = ()  # where the year's rules and indicators come from
 
     @property
     def required(self) -> list[Check]:
@@ -93,11 +94,20 @@ class YearBasis:
     def mandatory(self) -> list[Indicator]:
         return [indicator for indicator in self.indicators if indicator.mandatory]
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        found = [self.rules.source] + [indicator.source for indicator in self.indicators]
+        return tuple(dict.fromkeys(source.citation for source in found if source))
+
 
 def year_basis(year: int) -> YearBasis:
     """The year's rules (the model's defaults when the admins set none) and indicators."""
-    rules = SubmissionRules.objects.filter(year=year).first() or SubmissionRules(year=year)
-    return YearBasis(rules=rules, indicators=tuple(Indicator.objects.filter(year=year)))
+    rules = (
+        SubmissionRules.objects.filter(year=year).select_related("source").first()
+        or SubmissionRules(year=year)
+    )
+    indicators = tuple(Indicator.objects.filter(year=year).select_related("source"))
+    return YearBasis(rules=rules, indicators=indicators)
 
 
 def _date(value: dt.date) -> str:
@@ -300,7 +310,7 @@ def desk_check(innovation: Innovation, basis: YearBasis | None = None) -> DeskCh
         *_filled(innovation),
         *_evidence(innovation, basis),
     ]
-    return DeskCheck(checks=tuple(checks))
+    return DeskCheck(checks=tuple(checks), sources=basis.sources)
 
 
 def with_checked_relations(innovations: Iterable[Innovation]) -> None:

@@ -18,13 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def read_zip(response) -> zipfile.ZipFile:
-    async def collect() -> bytes:
-        return b"".join([block async for block in response.streaming_content])
-
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    assert response.is_async  # handed to the ASGI server block by block
-    return zipfile.ZipFile(io.BytesIO(async_to_sync(collect)()))
+    assert response.streaming  # block by block, never built whole
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
 
 
 @pytest.fixture
@@ -118,6 +115,23 @@ def test_a_package_the_caller_may_not_view_is_403(client, org, verified):
         client.get(reverse("portal:national-unit-package", args=[make_unit().code])).status_code
         == 403
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_asgi_server_gets_the_blocks_asynchronously(org):
+    from django.test import AsyncClient
+
+    case = advance(org, new_innovation(org, name="Lewat ASGI"), Stage.REPORTING)
+
+    async def fetch() -> tuple[bool, bytes]:
+        client = AsyncClient()
+        await client.aforce_login(org.operator)
+        response = await client.get(reverse("portal:national-case-package", args=[case.pk]))
+        assert response.status_code == 200
+        return response.is_async, b"".join([b async for b in response.streaming_content])
+
+    is_async, data = async_to_sync(fetch)()
+    assert is_async and zipfile.ZipFile(io.BytesIO(data)).testzip() is None
 
 
 def test_the_zip_streams_in_blocks_without_holding_a_file(settings, tmp_path):

@@ -227,6 +227,8 @@ def test_the_case_page_shows_the_checklist(client, org, packaged):
     html = client.get(reverse("portal:innovation-detail", args=[packaged.pk])).content.decode()
     desk = eligibility.desk_check(packaged)
     assert f"Siap dikirim: {desk.total} dari {desk.total}" in html
+    # Where the year's rules and indicators come from, beside the checklist.
+    assert 'id="desk-sources"' in html and "Form isian proposal inovasi daerah" in html
     edit(org, packaged, tujuan="")
     html = client.get(reverse("portal:innovation-detail", args=[packaged.pk])).content.decode()
     assert f"Siap dikirim: {desk.total - 1} dari {desk.total}" in html
