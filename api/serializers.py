@@ -56,7 +56,21 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Shown once: only its digest is stored.")
+    token_key = serializers.CharField(help_text="Its first characters: names it to revoke it.")
+    expiry = serializers.DateTimeField()
+
+
+class TokenInfoSerializer(serializers.Serializer):
+    token_key = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, token) -> bool:
+        """True for the token this request was made with."""
+        request = self.context["request"]
+        return token.pk == getattr(request.auth, "pk", None)
 
 
 class MentorAssignmentSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from . import views
 app_name = "api"
 urlpatterns = [
     path("auth/token", views.TokenView.as_view(), name="token"),
+    path("auth/tokens/", views.TokenListView.as_view(), name="token-list"),
+    path("auth/tokens/<str:token_key>/", views.TokenDetailView.as_view(), name="token-detail"),
     path("me", views.MeView.as_view(), name="me"),
     path("units/", views.UnitListView.as_view(), name="unit-list"),
     path("units/<slug:code>/", views.UnitDetailView.as_view(), name="unit-detail"),

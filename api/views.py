@@ -8,19 +8,21 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import throttle, tokens
 from mentoring.models import (
     EvidenceItem,
     FollowUp,
@@ -48,6 +50,7 @@ ERRORS = {
         403: "The caller's role or unit does not allow this.",
         404: "No such object.",
         409: "Not possible in the case's current stage, or a concurrent move won.",
+        429: "Too many failed logins: wait `Retry-After` seconds.",
     }.items()
 }
 
@@ -87,12 +90,47 @@ class TokenView(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.TokenRequestSerializer
 
-    @extend_schema(responses={200: s.TokenSerializer, **errors(400)}, auth=[])
+    @extend_schema(responses={200: s.TokenSerializer, **errors(400, 409, 429)}, auth=[])
     def post(self, request):
+        """A new token, valid for the configured days; after repeated wrong passwords the
+        account and the address wait (429 with Retry-After)."""
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except ValidationError:
+            # A locked-out login fails validation too; the lockout is the answer that matters.
+            throttle.refuse_if_locked_out(request)
+            raise
+        user = serializer.validated_data["user"]
+        token, raw = tokens.issue_token(user=user)
+        # A login like the web's: last_login is kept, and the account's failures are reset.
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response({"token": raw, "token_key": token.token_key, "expiry": token.expiry})
+
+
+class TokenListView(APIView):
+    """The caller's working API tokens; DELETE revokes them all (every integration logs out)."""
+
+    @extend_schema(responses={200: s.TokenInfoSerializer(many=True), **errors(401)})
+    def get(self, request):
+        rows = tokens.active_tokens(user=request.user)
+        return Response(s.TokenInfoSerializer(rows, many=True, context={"request": request}).data)
+
+    @extend_schema(operation_id="v1_auth_tokens_revoke_all", responses={204: None, **errors(401)})
+    def delete(self, request):
+        tokens.revoke_tokens(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenDetailView(APIView):
+    """Revoke one of the caller's tokens by its token_key (the current one logs this client out);
+    sockets opened with it close."""
+
+    @extend_schema(operation_id="v1_auth_tokens_revoke", responses={204: None, **errors(401, 404)})
+    def delete(self, request, token_key: str):
+        if not tokens.revoke_tokens(user=request.user, token_key=token_key):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):

@@ -85,7 +85,7 @@ def django_setup() -> None:
 def make_people(n: int):
     """The unit, its head, the operator who submits, and n client operators (with tokens)."""
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from mentoring.models import Membership, Unit
 
@@ -106,17 +106,17 @@ def make_people(n: int):
         Membership.objects.bulk_create(
             [Membership(unit=unit, user=u, position="operator") for u in users]
         )
-        Token.objects.bulk_create([Token(user=u, key=Token.generate_key()) for u in users])
         # Recipients are members holding the role (a membership alone notifies nobody).
         role = Group.objects.get(name="opd_operator")
         User.groups.through.objects.bulk_create(
             [User.groups.through(user_id=u.pk, group_id=role.pk) for u in users]
         )
-    clients = list(
-        Token.objects.filter(user__username__startswith="bench-client-")
-        .order_by("user__username")
-        .values_list("user_id", "key")
-    )
+    # Tokens are stored as digests: each run issues fresh ones and keeps the raw keys.
+    AuthToken.objects.filter(user__username__startswith="bench-client-").delete()
+    clients = [
+        (user.pk, AuthToken.objects.create(user=user)[1])
+        for user in User.objects.filter(username__startswith="bench-client-").order_by("username")
+    ]
     return unit, operator, head, clients
 
 

@@ -5,9 +5,12 @@ with DATABASE_URL and REDIS_URL it uses PostgreSQL and Redis.
 """
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -24,12 +27,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me" if DEBUG else ""
-)
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
+# DEBUG only when asked for: any 500 page would otherwise show paths and settings.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+
+def local_secret_key() -> str:
+    """A key made once for this machine and kept outside the repository (`make run`);
+    production sets DJANGO_SECRET_KEY."""
+    default = Path.home() / ".config" / "pandu-inovasi" / "secret_key"
+    path = Path(os.environ.get("PANDU_SECRET_KEY_FILE", default))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -45,7 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -67,6 +83,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.http.RejectNulMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.http.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Last: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,7 +154,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Not a rule on the password: its password_changed hook revokes the person's API tokens.
+    {"NAME": "core.tokens.RevokeTokensOnPasswordChange"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins (web, admin, API token) and refuses a locked-out one.
+    "core.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force: after 5 failures within the hour, the account AND the address are refused for
+# 15 minutes (429 with Retry-After), the right password included.
+AXES_FAILURE_LIMIT = int(os.environ.get("PANDU_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PANDU_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "core.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -165,8 +203,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.auth.BearerTokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -174,6 +217,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# API tokens: stored as digests, valid for TOKEN_DAYS, listed and revocable by their owner.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Bearer",
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("PANDU_TOKEN_DAYS", "30"))),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Pandu Inovasi API",
@@ -183,6 +233,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so that the document is stable and generates without warnings.
+    "ENUM_NAME_OVERRIDES": {
+        "NotificationKindEnum": "notifications.models.Kind",
+        "UnitKindEnum": "mentoring.models.UnitKind",
+        "ParameterEnum": "mentoring.models.PARAMETERS",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -204,14 +260,51 @@ NOTIFICATIONS_WEBHOOK_URL = os.environ.get("NOTIFICATIONS_WEBHOOK_URL", "")
 NOTIFICATIONS_WEBHOOK_SECRET = os.environ.get("NOTIFICATIONS_WEBHOOK_SECRET", "")
 NOTIFICATIONS_WEBHOOK_TIMEOUT = float(os.environ.get("NOTIFICATIONS_WEBHOOK_TIMEOUT", "10"))
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+# Trusted only when a proxy that sets it is configured: otherwise any client could claim https.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# TLS follows the site's address: an https site gets redirects, secure cookies and HSTS;
+# `make run` (http://127.0.0.1:8000) serves plain HTTP with DEBUG still off.
+HTTPS = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Nothing from other origins. Style attributes remain (viewflow's components set them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # viewflow's own "Back" buttons (onclick handlers), allowed by their exact text.
+        "script-src": [
+            SELF,
+            "'unsafe-hashes'",
+            "'sha256-seD630z7277f97kwMcz927xhDjB8+HQCe4f0EztcsAU='",
+            "'sha256-GdAjV6tJJrCv5L8FkbHYzJwNrscSj7aTuYJzS/C7wZY='",
+        ],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# WebSocket handshakes with a session cookie must come from the site itself: scheme, host
+# and port, as the browser sends them.
+WEBSOCKET_ORIGINS = sorted({SITE_URL, *CSRF_TRUSTED_ORIGINS, *env_list("PANDU_WEBSOCKET_ORIGINS")})
 
 LOGGING = {
     "version": 1,

@@ -2,25 +2,31 @@
 
 Order on connect: register with the process hub first, then read the backlog, so that a row
 committed in between arrives at least once; live pushes wait until the replay is out (ids stay
-in order on the wire) and ids already sent are dropped.
+in order on the wire) and ids already sent are dropped. Every push names the recipient's
+notification before it: when that is newer than the last one this socket sent, a push was lost
+(Redis dropped it) and the socket replays the gap from the database first. So a client that
+resumes from the last id it saw never skips one.
 """
 
 import asyncio
 import json
 import logging
 from collections import deque
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
 
 from . import hub, selectors, services
 from .models import Notification
 
 log = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
+CLOSE_UNAUTHENTICATED = hub.CLOSE_REVOKED
 # Client frames are tiny ({"type": "read", "ids": [...]}); anything bigger is ignored unread.
 MAX_FRAME_CHARS = 16 * 1024
 MAX_READ_IDS = 500
@@ -35,6 +41,10 @@ def _since(scope) -> int | None:
     if raw.isdigit() and len(raw) <= 18:
         return int(raw)
     return None
+
+
+def _latest_id(user_id: int) -> int:
+    return Notification.objects.filter(recipient_id=user_id).aggregate(last=Max("pk"))["last"] or 0
 
 
 def _backlog(user_id: int, after: int, limit: int) -> list[dict]:
@@ -63,6 +73,10 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         self.unread_frames = 0
         self.hub: hub.Hub | None = None
         self.held: list[tuple] | None = []  # live pushes held back until the replay is out
+        self.credential: str | None = self.scope.get("credential")
+        self.expiry: datetime | None = self.scope.get("credential_expiry")
+        self.last_id = 0  # the newest notification id this socket has sent (or skipped past)
+        self.order = asyncio.Lock()  # one sender of notification frames at a time
         user = self.scope.get("user")
         # Accept, then close: a refusal before accept reaches browsers as a bare HTTP 403,
         # while 4401 tells a client to log in again instead of retrying.
@@ -83,6 +97,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         since = _since(self.scope)
         if since is not None:
             await self.replay(since)
+        else:
+            # A client that asks for no replay starts from what exists now.
+            self.last_id = await database_sync_to_async(_latest_id)(user.pk)
         await self.send_unread(await self.count_unread())
         if self.hub is None:
             await self.close(code=1013)  # try again later
@@ -129,11 +146,13 @@ class NotificationConsumer(AsyncWebsocketConsumer):
 
     async def replay(self, since: int) -> None:
         after = since
+        self.last_id = max(self.last_id, since)
         while True:
             rows = await database_sync_to_async(_backlog)(self.user_id, after, REPLAY_CHUNK)
             for message in rows:
                 if self.remember(message["id"]):
                     await self.send_json(message)
+                self.last_id = max(self.last_id, message["id"])
             if len(rows) < REPLAY_CHUNK:
                 return
             after = rows[-1]["id"]
@@ -145,14 +164,36 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         interval = getattr(settings, "NOTIFICATIONS_PING_SECONDS", 25)
         while True:
             await asyncio.sleep(interval)
+            if self.expiry is not None and timezone.now() >= self.expiry:
+                # The token it was opened with expired (disconnect leaves the hub).
+                await self.close(code=CLOSE_UNAUTHENTICATED)
+                return
             await self.send_json({"type": "ping"})
 
-    async def push_notification(self, notification_id: int, text: str) -> None:
+    async def push_notification(self, notification_id: int, prev: int | None, text: str) -> None:
         """A live notification from the hub (already JSON, as services.as_message made it)."""
         if self.held is not None:
-            self.held.append((self.push_notification, notification_id, text))
-        elif self.remember(notification_id):
-            await self.send(text_data=text)
+            self.held.append((self.push_notification, notification_id, prev, text))
+            return
+        async with self.order:
+            if prev is not None and prev > self.last_id:
+                # A push before this one never arrived: the database has both, in order.
+                await self.replay(self.last_id)
+            elif self.remember(notification_id):
+                await self.send(text_data=text)
+                self.last_id = max(self.last_id, notification_id)
+
+    async def catch_up(self) -> None:
+        """Called by the hub when the database has newer notifications than this socket sent."""
+        if self.held is not None:
+            return  # still connecting: its replay reads the database anyway
+        async with self.order:
+            await self.replay(self.last_id)
+
+    async def end(self, code: int) -> None:
+        """Closed by the hub: its credential was revoked, or live pushes may have been lost."""
+        self.leave_hub()
+        await self.close(code=code)
 
     async def push_unread(self, count: int) -> None:
         if self.held is not None:

@@ -19,38 +19,63 @@ import weakref
 from collections.abc import Sequence
 from typing import Protocol
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
+
+from core.tokens import ALL
+
+from . import selectors
 
 log = logging.getLogger(__name__)
 
 FANOUT_GROUP = "notifications.fanout"
+# Close codes: the credential is gone (log in again); the live path broke (reconnect and replay).
+CLOSE_REVOKED = 4401
+CLOSE_RESUBSCRIBE = 1012
 MESSAGE_TYPE = "notifications.fanout"
 # Notifications per channel-layer message: a 1,000-recipient batch is two ~170 KB messages.
 BATCH = 500
-# Layers with group expiry (in-memory, channels_redis core) forget members after a day.
-REJOIN_SECONDS = 3600
+# Every so often each hub renews its group membership (layers with group expiry forget
+# members; a restarted Redis forgets everything) and compares its sockets with the database.
+CATCH_UP_SECONDS = 30
 SEND_TIMEOUT = 5
 EXIT_WAIT_SECONDS = 5
 WRITE_EVERY = 100
 
 
 class Socket(Protocol):
-    async def push_notification(self, notification_id: int, text: str) -> None: ...
+    # What the socket was opened with (core.tokens: "session:<key>", "token:<digest>").
+    credential: str | None
+    # The newest notification id the socket has sent its client.
+    last_id: int
+
+    async def catch_up(self) -> None:
+        """Send what the database holds after last_id (pushes were lost)."""
+
+    async def push_notification(self, notification_id: int, prev: int | None, text: str) -> None:
+        """`prev`: the recipient's notification before this one (None: their first)."""
 
     async def push_unread(self, count: int) -> None: ...
+
+    async def end(self, code: int) -> None:
+        """Close the socket with `code` (revoked credential, lost subscription)."""
 
 
 def publish(
     *,
-    notifications: Sequence[tuple[int, int, str]] = (),
+    notifications: Sequence[tuple[int, int, int | None, str]] = (),
     unread: Sequence[tuple[int, int]] = (),
+    revoked: Sequence[tuple[int, str]] = (),
 ) -> None:
-    """Send (user id, notification id, JSON text) and (user id, unread count) to every server
-    process, without waiting: called after commit, when the database already holds the truth,
-    so a slow or stopped Redis delays or drops a push (the client replays it) but never the
-    request. Pushes from one process leave in the order they were published."""
+    """Send (user id, notification id, previous id, JSON text), (user id, unread count) and
+    (user id, revoked credential or core.tokens.ALL) to every server process, without waiting:
+    called after commit, when the database already holds the truth, so a slow or stopped Redis
+    delays or drops a push but never the request (a socket that sees a gap in the previous ids
+    replays it; a hub whose subscription fails closes its sockets, which reconnect and replay).
+    Pushes from one process leave in the order they were published."""
     layer = get_channel_layer()
-    if layer is None or not (notifications or unread):
+    if layer is None or not (notifications or unread or revoked):
         return
     messages = [
         {"type": MESSAGE_TYPE, "notifications": [list(n) for n in notifications[i : i + BATCH]]}
@@ -59,6 +84,8 @@ def publish(
     if unread:
         # Counts go last: every recipient's notification frame before anyone's count frame.
         messages.append({"type": MESSAGE_TYPE, "unread": [list(u) for u in unread]})
+    if revoked:
+        messages.append({"type": MESSAGE_TYPE, "revoked": [list(r) for r in revoked]})
 
     async def send() -> None:
         async with order:
@@ -143,7 +170,7 @@ class Hub:
         if not self._tasks:
             self._tasks = [
                 asyncio.create_task(self._receive_forever()),
-                asyncio.create_task(self._rejoin_forever()),
+                asyncio.create_task(self._catch_up_forever()),
             ]
 
     async def _receive_forever(self) -> None:
@@ -153,7 +180,8 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("notifications: hub receive failed; retrying")
+                log.exception("notifications: hub receive failed; closing its sockets")
+                await self._lost()
                 await asyncio.sleep(1)
                 continue
             try:
@@ -162,24 +190,64 @@ class Hub:
                 # A malformed message must not end this process's live pushes.
                 log.exception("notifications: hub could not deliver a message")
 
-    async def _rejoin_forever(self) -> None:
+    async def _catch_up_forever(self) -> None:
+        """The backstop for pushes lost without any error here (Redis restarted between two
+        pushes, a publisher that could not reach it): within CATCH_UP_SECONDS every socket
+        has what the database has, in order. One grouped query per process per round."""
         while True:
-            await asyncio.sleep(REJOIN_SECONDS)
+            await asyncio.sleep(
+                getattr(settings, "NOTIFICATIONS_CATCH_UP_SECONDS", CATCH_UP_SECONDS)
+            )
             try:
                 await self.layer.group_add(FANOUT_GROUP, self.channel)
             except Exception:
                 log.exception("notifications: hub could not renew its group membership")
+            try:
+                await self.catch_up()
+            except Exception:
+                log.exception("notifications: hub could not compare its sockets with the database")
+
+    async def catch_up(self) -> None:
+        if not self.sockets:
+            return
+        latest = await database_sync_to_async(selectors.latest_ids)(user_ids=set(self.sockets))
+        for user_id, last in latest.items():
+            for socket in tuple(self.sockets.get(user_id, ())):
+                if last > socket.last_id:
+                    await socket.catch_up()
+
+    async def _lost(self) -> None:
+        """The layer failed: pushes published meanwhile may be lost (and a restarted Redis
+        has forgotten the group), so every socket is closed; clients reconnect with `since`,
+        replay from the database, and the first join subscribes again."""
+        self._subscribing = None
+        sockets = [(user_id, socket) for user_id, group in self.sockets.items() for socket in group]
+        self.sockets.clear()
+        for user_id, socket in sockets:
+            try:
+                await socket.end(CLOSE_RESUBSCRIBE)
+            except Exception:
+                log.exception("notifications: could not close a socket of user %s", user_id)
 
     async def deliver(self, message: dict) -> None:
-        pushes = [
-            (socket.push_notification, user_id, (notification_id, text))
-            for user_id, notification_id, text in message.get("notifications", ())
-            for socket in tuple(self.sockets.get(user_id, ()))
-        ] + [
-            (socket.push_unread, user_id, (count,))
-            for user_id, count in message.get("unread", ())
-            for socket in tuple(self.sockets.get(user_id, ()))
-        ]
+        pushes = (
+            [
+                (socket.push_notification, user_id, (notification_id, prev, text))
+                for user_id, notification_id, prev, text in message.get("notifications", ())
+                for socket in tuple(self.sockets.get(user_id, ()))
+            ]
+            + [
+                (socket.push_unread, user_id, (count,))
+                for user_id, count in message.get("unread", ())
+                for socket in tuple(self.sockets.get(user_id, ()))
+            ]
+            + [
+                (socket.end, user_id, (CLOSE_REVOKED,))
+                for user_id, credential in message.get("revoked", ())
+                for socket in tuple(self.sockets.get(user_id, ()))
+                if credential in (ALL, socket.credential)
+            ]
+        )
         for done, (push, user_id, args) in enumerate(pushes, 1):
             try:
                 await push(*args)

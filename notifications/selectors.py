@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from .models import DEFAULT_EMAIL_MODE, Kind, Notification, NotificationPreference
 
@@ -35,6 +35,20 @@ def unread_counts(*, user_ids: set[int]) -> dict[int, int]:
         .order_by()
     )
     return counts
+
+
+def latest_ids(*, user_ids: set[int], before: int | None = None) -> dict[int, int]:
+    """Each person's newest notification id (below `before` when given); people with none are
+    left out. One grouped query on the (recipient, id) index."""
+    qs = Notification.objects.filter(recipient_id__in=user_ids)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    return dict(
+        qs.values("recipient_id")
+        .annotate(last=Max("pk"))
+        .values_list("recipient_id", "last")
+        .order_by()
+    )
 
 
 def addresses_and_modes(*, user_ids: set[int]) -> list[tuple[int, str, str | None, str | None]]:

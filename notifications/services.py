@@ -137,23 +137,43 @@ def push_on_commit(notifications: list[Notification]) -> None:
     """Push to each recipient's sockets after the surrounding transaction commits.
 
     The rows are already durable then; a push that fails (Redis down) only costs latency:
-    the client gets them on its next connect with `since`.
+    each push names the recipient's notification before it, so the next one makes an open
+    socket replay the gap, and a client that reconnects replays from `since`.
     """
-    batch = [(n.recipient_id, as_message(n)) for n in notifications]
+    prev = previous_ids(notifications)
+    batch = [(n.recipient_id, as_message(n), prev[n.pk]) for n in notifications]
     if batch:
         transaction.on_commit(lambda: _push_notifications(batch))
 
 
-def _push_notifications(batch: list[tuple[int, dict]]) -> None:
+def previous_ids(notifications: list[Notification]) -> dict[int, int | None]:
+    """For each new notification, its recipient's notification just before it (None: none).
+
+    Called in the inserting transaction: the per-recipient order _insert_in_commit_order
+    keeps makes every older row of these recipients smaller than the new ids."""
+    if not notifications:
+        return {}
+    last: dict[int, int] = selectors.latest_ids(
+        user_ids={n.recipient_id for n in notifications},
+        before=min(n.pk for n in notifications),
+    )
+    prev: dict[int, int | None] = {}
+    for n in sorted(notifications, key=lambda n: n.pk):
+        prev[n.pk] = last.get(n.recipient_id)
+        last[n.recipient_id] = n.pk
+    return prev
+
+
+def _push_notifications(batch: list[tuple[int, dict, int | None]]) -> None:
     hub.publish(
         notifications=[
-            (user_id, message["id"], json.dumps(message, ensure_ascii=False))
-            for user_id, message in batch
+            (user_id, message["id"], prev, json.dumps(message, ensure_ascii=False))
+            for user_id, message, prev in batch
         ]
     )
     # The badge counts follow: counting first would hold every notification back.
     try:
-        counts = selectors.unread_counts(user_ids={user_id for user_id, _m in batch})
+        counts = selectors.unread_counts(user_ids={user_id for user_id, _m, _p in batch})
     except Exception:
         log.exception("notifications: could not count unread rows after pushing")
         return

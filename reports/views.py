@@ -50,7 +50,7 @@ def _bad_request(request, message: str, status: int = 400) -> TemplateResponse:
 def _download(request, table: selectors.Table, fmt: str):
     if fmt not in FORMATS:
         raise Http404
-    return FORMATS[fmt](table)
+    return FORMATS[fmt](request, table)
 
 
 @login_required

@@ -16,11 +16,10 @@ import datetime as dt
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from asgiref.sync import sync_to_async
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 from django.utils.text import slugify
@@ -341,16 +340,3 @@ def stream(entries: Iterable[Member]) -> Iterator[bytes]:
             if sink.pending >= BLOCK:
                 yield sink.take()
     yield sink.take()
-
-
-def _next_block(blocks: Iterator[bytes]) -> bytes | None:
-    return next(blocks, None)
-
-
-async def as_async(blocks: Iterator[bytes]) -> AsyncIterator[bytes]:
-    """Hand a blocking stream to the ASGI server a block at a time (a synchronous iterator
-    would be read whole into memory before the first byte is sent)."""
-    step = sync_to_async(_next_block, thread_sensitive=False)
-    while (block := await step(blocks)) is not None:
-        if block:
-            yield block

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
+from core.http import streamed
 from mentoring.models import Innovation, Unit
 from mentoring.people import actor_for
 from workflow import policy
@@ -37,12 +37,8 @@ def _zip(
 ) -> StreamingHttpResponse:
     packages = package.plan(cases, by_unit=by_unit)
     blocks = package.stream(package.members(packages, summary=by_unit))
-    # Each kind of server streams its own kind of iterator block by block (the other kind
-    # would be read whole first).
-    content = package.as_async(blocks) if isinstance(request, ASGIRequest) else blocks
-    response = StreamingHttpResponse(content, content_type=ZIP_TYPE)
+    response = streamed(request, blocks, content_type=ZIP_TYPE, what=filename)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

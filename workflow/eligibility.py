@@ -102,10 +102,9 @@ class YearBasis:
 
 def year_basis(year: int) -> YearBasis:
     """The year's rules (the model's defaults when the admins set none) and indicators."""
-    rules = (
-        SubmissionRules.objects.filter(year=year).select_related("source").first()
-        or SubmissionRules(year=year)
-    )
+    rules = SubmissionRules.objects.filter(year=year).select_related(
+        "source"
+    ).first() or SubmissionRules(year=year)
     indicators = tuple(Indicator.objects.filter(year=year).select_related("source"))
     return YearBasis(rules=rules, indicators=indicators)
 

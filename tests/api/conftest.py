@@ -1,13 +1,13 @@
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 
 def bearer(user) -> APIClient:
     """An API client that sends `Authorization: Bearer <token>` for `user`."""
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    _token, raw = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
 
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from django.db import connection, connections
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from mentoring.models import Stage
@@ -29,7 +29,7 @@ pytestmark = [
 def test_concurrent_approvals_move_the_case_once():
     org = Org()
     innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
-    token = Token.objects.create(user=org.head).key
+    _row, token = AuthToken.objects.create(user=org.head)
     events_before = CaseEvent.objects.filter(innovation=innovation).count()
     url = f"/api/v1/innovations/{innovation.pk}/actions/approve/"
 

@@ -177,10 +177,12 @@ def test_issue_token_command(org, capsys):
     call_command("issue_token", org.operator.username)
     first = capsys.readouterr().out.strip()
     call_command("issue_token", org.operator.username)
-    assert capsys.readouterr().out.strip() == first
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {first}")
-    assert client.get(f"{API}/me").data["username"] == org.operator.username
+    second = capsys.readouterr().out.strip()
+    assert first != second  # each call issues a new token; none is printed twice
+    for raw in (first, second):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert client.get(f"{API}/me").data["username"] == org.operator.username
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from config.asgi import application
 from mentoring.models import Stage
@@ -39,8 +39,8 @@ def session_headers(user, origin: str = "http://testserver") -> list[tuple[bytes
 
 
 def token_headers(user) -> list[tuple[bytes, bytes]]:
-    token, _ = Token.objects.get_or_create(user=user)
-    return [(b"authorization", f"Bearer {token.key}".encode())]
+    _token, raw = AuthToken.objects.create(user=user)
+    return [(b"authorization", f"Bearer {raw}".encode())]
 
 
 def socket(headers, since: int | None = None) -> WebsocketCommunicator:

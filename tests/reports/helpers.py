@@ -18,7 +18,9 @@ def csv_rows(response) -> list[list[str]]:
     assert response.streaming  # rows are produced as they are sent
     text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")  # BOM for Excel
-    return list(csv.reader(io.StringIO(text[1:])))
+    # The separator follows the language (";" Indonesian, "," English): read it as Excel would.
+    separator = ";" if '";"' in text.partition("\n")[0] else ","
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=separator))
 
 
 def xlsx_rows(response) -> list[list]:

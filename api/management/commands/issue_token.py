@@ -1,12 +1,14 @@
-"""Print a user's API token, creating it when they have none."""
+"""Issue a new API token for a user and print it (only its digest is kept)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+
+from core.errors import ServiceError
+from core.tokens import issue_token
 
 
 class Command(BaseCommand):
-    help = "Print the API token of USER (created when missing): Authorization: Bearer <token>."
+    help = "Issue and print a new API token for USER: Authorization: Bearer <token>."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -17,5 +19,9 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {username!r}.")
         if not user.is_active:
             raise CommandError(f"User {username!r} is inactive.")
-        token, _created = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        try:
+            token, raw = issue_token(user=user)
+        except ServiceError as error:
+            raise CommandError(error.message) from error
+        self.stderr.write(f"Valid until {token.expiry:%Y-%m-%d %H:%M %Z}.")
+        self.stdout.write(raw)
