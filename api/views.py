@@ -22,7 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import throttle, tokens
+from core import params, throttle, tokens
 from mentoring.models import (
     EvidenceItem,
     FollowUp,
@@ -175,9 +175,10 @@ def _year_param(request) -> int:
     raw = request.query_params.get("year")
     if raw is None or raw == "":
         return timezone.localdate().year
-    if not raw.isdigit():
-        raise ValidationError({"year": [_("Tahun harus berupa angka.")]})
-    return int(raw)
+    year = params.year(raw)
+    if year is None:
+        raise ValidationError({"year": [str(params.YEAR_ERROR)]})
+    return year
 
 
 @dataclass(frozen=True)

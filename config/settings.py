@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "core",
     "rest_framework",
     "knox",
     "axes",
@@ -198,6 +199,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # checks who may see the case; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024)
+# Office documents are zip archives: what they may grow to when opened, and their entries.
+UPLOAD_MAX_INFLATED_BYTES = int(float(os.environ.get("UPLOAD_MAX_INFLATED_MB", "100")) * 1024**2)
+UPLOAD_MAX_ARCHIVE_MEMBERS = 10_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

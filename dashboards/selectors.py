@@ -37,6 +37,8 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import params
+from core.params import MAX_YEAR, MIN_YEAR
 from mentoring.models import (
     CANCELLED_STAGES,
     OPEN_STAGES,
@@ -60,7 +62,6 @@ from workflow.models import StageVisit
 
 # Stages with a clock, in lifecycle order (the cycle-time chart's rows).
 TIMED_STAGES = tuple(DEFAULT_SLA_DAYS)
-MIN_YEAR, MAX_YEAR = 2000, 2100
 # Lists on the home page are capped; the full lists are the innovation list's filters.
 ATTENTION_LIMIT = 25
 OVERDUE_LIMIT = 15
@@ -238,8 +239,8 @@ def programme_year(*, raw: str | None, today: dt.date | None = None) -> tuple[in
     raw = (raw or "").strip()
     if not raw:
         return current, ""
-    if raw.isdigit() and MIN_YEAR <= int(raw) <= MAX_YEAR:
-        return int(raw), ""
+    if (year := params.year(raw)) is not None:
+        return year, ""
     return current, _("Tahun program harus berupa tahun antara %(min)d dan %(max)d.") % {
         "min": MIN_YEAR,
         "max": MAX_YEAR,

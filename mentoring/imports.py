@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 
+from core import params
+
 from .models import Membership, MentorAssignment, Region, Role, Unit, UnitKind
 
 UNIT_COLUMNS = ("code", "name", "kind")
@@ -35,7 +37,6 @@ PEOPLE_COLUMNS = (
 PEOPLE_REQUIRED = ("username", "full_name", "roles")
 YES = {"yes", "ya", "y", "true", "1"}
 NO = {"no", "tidak", "t", "n", "false", "0", ""}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -339,9 +340,8 @@ def _person_row(
         errors.append(RowError(line, "roles", "mentor_units hanya untuk orang berperan 'mentor'."))
     year: int | None = None
     if row["year"]:
-        if row["year"].isdigit() and MIN_YEAR <= int(row["year"]) <= MAX_YEAR:
-            year = int(row["year"])
-        else:
+        year = params.year(row["year"])
+        if year is None:
             errors.append(
                 RowError(line, "year", f"Tahun program '{row['year']}' tidak valid (contoh: 2026).")
             )

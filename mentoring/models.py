@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
 
+from . import uploads
+
 
 class Role(models.TextChoices):
     """Roles are Django groups of these names."""
@@ -674,6 +676,11 @@ class CaseFile(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def download_name(self) -> str:
+        """Shown and downloaded as: the person's name with the extension of the content."""
+        return uploads.display_name(self.original_name, self.content_type)
 
 
 class Attachment(CaseFile):

@@ -1,4 +1,13 @@
-"""Checking uploaded evidence by its content, not by its name."""
+"""Checking uploaded evidence by its content, not by its name.
+
+The content decides everything the name used to: whether the file is accepted, the extension
+it is stored and downloaded with (a PDF named `.hta` is a `.pdf`), and for zip containers
+(OOXML, ODF) how large it may grow when opened.
+"""
+
+import uuid
+import zipfile
+from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
@@ -7,24 +16,47 @@ from django.utils.translation import gettext as _
 
 from core.errors import GuardFailed
 
-# Content types accepted as evidence (data dukung): PDF, images, office documents, MP4 video.
-ALLOWED_TYPES = {
-    "application/pdf",
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "image/gif",
-    "video/mp4",
-    "application/msword",
-    "application/vnd.ms-excel",
-    "application/vnd.ms-powerpoint",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "application/vnd.oasis.opendocument.text",
-    "application/vnd.oasis.opendocument.spreadsheet",
-    "application/vnd.oasis.opendocument.presentation",
+# Content types accepted as evidence (data dukung) and the extension each is stored with:
+# PDF, images, office documents, MP4 video.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "video/mp4": "mp4",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
 }
+ALLOWED_TYPES = set(EXTENSIONS)
+# Office formats that are zip archives underneath (their size opened is checked).
+ZIP_CONTAINERS = {"docx", "xlsx", "pptx", "odt", "ods", "odp"}
+# The name a person gave their file is kept for display, cut to the column's length.
+NAME_MAX_CHARS = 255
+
+
+def extension_for(content_type: str) -> str:
+    return EXTENSIONS.get(content_type, "bin")
+
+
+def display_name(name: str, content_type: str) -> str:
+    """The person's name for the file with the extension its content has."""
+    stem = PurePosixPath(name.replace("\\", "/")).stem.strip() or "berkas"
+    extension = extension_for(content_type)
+    return f"{stem[: NAME_MAX_CHARS - len(extension) - 1]}.{extension}"
+
+
+def stored_name(content_type: str) -> str:
+    """A fresh name for the stored copy: nothing of the person's name reaches the disk (no
+    255-byte limit to hit, no extension a server might act on)."""
+    return f"{uuid.uuid4().hex}.{extension_for(content_type)}"
 
 
 def sniff_content_type(upload: UploadedFile) -> str | None:
@@ -38,6 +70,27 @@ def sniff_content_type(upload: UploadedFile) -> str | None:
         kind = filetype.guess(upload.read())
         upload.seek(0)
     return kind.mime if kind else None
+
+
+def inflated_size_error(upload: UploadedFile) -> str | None:
+    """For a zip container: an error when opening it would write more than the limit (a
+    small file that inflates to gigabytes), or when it is not a readable zip."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _("Berkas dokumen rusak: isinya tidak dapat dibaca.")
+    finally:
+        upload.seek(0)
+    limit = settings.UPLOAD_MAX_INFLATED_BYTES
+    inflated = sum(member.file_size for member in members)
+    if inflated > limit or len(members) > settings.UPLOAD_MAX_ARCHIVE_MEMBERS:
+        return _(
+            "Berkas dokumen mengembang menjadi %(size).0f MB saat dibuka, melebihi batas "
+            "%(limit).0f MB."
+        ) % {"size": inflated / 1024 / 1024, "limit": limit / 1024 / 1024}
+    return None
 
 
 def upload_errors(upload: UploadedFile | None) -> tuple[str | None, list[str]]:
@@ -60,6 +113,8 @@ def upload_errors(upload: UploadedFile | None) -> tuple[str | None, list[str]]:
             )
             % {"type": content_type or _("tidak dikenal")}
         ]
+    if EXTENSIONS[content_type] in ZIP_CONTAINERS and (error := inflated_size_error(upload)):
+        return None, [error]
     return content_type, []
 
 
@@ -68,9 +123,12 @@ def stored_file_fields(upload: UploadedFile | None, *, field: str) -> dict:
     content_type, errors = upload_errors(upload)
     if errors or upload is None:
         raise GuardFailed(errors[0], fields={field: errors})
+    assert content_type is not None
+    original = (upload.name or "")[:NAME_MAX_CHARS]
+    upload.name = stored_name(content_type)
     return {
         "file": upload,
-        "original_name": (upload.name or "")[:255],
+        "original_name": original,
         "content_type": content_type,
         "size": upload.size,
     }

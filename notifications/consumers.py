@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from core import params
+
 from . import hub, selectors, services
 from .models import Notification
 
@@ -37,10 +39,7 @@ REMEMBER_IDS = 5000
 
 def _since(scope) -> int | None:
     values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("since")
-    raw = (values or [""])[0].strip()
-    if raw.isdigit() and len(raw) <= 18:
-        return int(raw)
-    return None
+    return params.whole_number((values or [""])[0])
 
 
 def _latest_id(user_id: int) -> int:
@@ -56,7 +55,7 @@ def _read_ids(message: dict) -> list[int] | None:
     ids = message.get("ids")
     if not isinstance(ids, list) or not 0 < len(ids) <= MAX_READ_IDS:
         return None
-    if not all(type(i) is int and 0 < i < 2**63 for i in ids):
+    if not all(type(i) is int and 0 < i <= params.MAX_ID for i in ids):
         return None
     return ids
 

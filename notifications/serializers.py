@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.params import MAX_ID
+
 from .models import EmailMode, Kind, Notification
 
 MAX_READ_IDS = 500
@@ -45,7 +47,7 @@ class ListParamsSerializer(serializers.Serializer):
 
 class ReadRequestSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_empty=False,
         max_length=MAX_READ_IDS,

@@ -19,7 +19,7 @@ def _serve(request, stored):
         stored.file.open("rb"),
         content_type=stored.content_type,
         as_attachment=request.GET.get("download") == "1",
-        filename=stored.original_name,
+        filename=stored.download_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

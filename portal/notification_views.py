@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import params
 from core.errors import ServiceError
 from notifications import selectors, services
 from notifications.models import EmailMode, Kind
@@ -39,11 +40,10 @@ def notification_read(request):
         changed = services.mark_read(user=request.user, all=True)
         messages.success(request, _("%(count)d notifikasi ditandai dibaca.") % {"count": changed})
     else:
-        try:
-            ids = [int(request.POST["id"])]
-        except (KeyError, ValueError):
+        chosen = params.whole_number(request.POST.get("id"))
+        if chosen is None:
             messages.error(request, _("Notifikasi tidak dikenal."))
-            ids = []
+        ids = [chosen] if chosen is not None else []
         # Someone else's id marks nothing (the service filters by recipient).
         services.mark_read(user=request.user, ids=ids)
     back = request.POST.get("next") or ""

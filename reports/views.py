@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import params
 from core.errors import ServiceError
 from mentoring import services as mentoring_services
 from mentoring.models import Role
@@ -37,10 +38,10 @@ class BadParameter(Exception):
 def _year(value, *, default: int | None = None) -> int:
     if value in (None, ""):
         return default or timezone.localdate().year
-    text = str(value).strip()
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    year = params.year(value)
+    if year is None:
         raise BadParameter(_("Tahun tidak valid: isi tahun antara 2000 dan 2100."))
-    return int(text)
+    return year
 
 
 def _bad_request(request, message: str, status: int = 400) -> TemplateResponse:
@@ -100,11 +101,12 @@ def innovations_selected_export(request):
         ):
             back = reverse("portal:innovation-list")
         return redirect(back)
-    if not all(value.isdigit() for value in raw):
+    ids = [number for value in raw if (number := params.whole_number(value)) is not None]
+    if len(ids) != len(raw):
         return _bad_request(request, _("Pilihan inovasi tidak valid."))
     if fmt not in FORMATS:
         return _bad_request(request, _("Format unduhan tidak dikenal."))
-    table = selectors.innovation_export(user=request.user, params={}, ids=map(int, raw))
+    table = selectors.innovation_export(user=request.user, params={}, ids=ids)
     return _download(request, table, fmt)
 
 

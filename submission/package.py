@@ -18,7 +18,6 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
@@ -27,28 +26,10 @@ from django.utils.translation import gettext as _
 
 from mentoring.models import EvidenceItem, Innovation
 from mentoring.profile import PROFILE_FIELDS
+from mentoring.uploads import extension_for
 from workflow import eligibility
 
 BLOCK = 1024 * 1024
-# Content types the evidence may have (mentoring.uploads) and their usual extension, for a file
-# whose original name has none.
-EXTENSIONS = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/gif": "gif",
-    "video/mp4": "mp4",
-    "application/msword": "doc",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.ms-powerpoint": "ppt",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-}
 
 
 @dataclass(frozen=True)
@@ -111,8 +92,7 @@ def profile_rows(innovation: Innovation) -> list[tuple[str, str]]:
 
 
 def _extension(item: EvidenceItem) -> str:
-    suffix = PurePosixPath(item.original_name).suffix.lower().lstrip(".")
-    return suffix or EXTENSIONS.get(item.content_type, "bin")
+    return extension_for(item.content_type)
 
 
 def _evidence_names(items: Iterable[EvidenceItem]) -> list[tuple[str, EvidenceItem]]:

@@ -9,6 +9,6 @@ urlpatterns = [
     path("", views.board, name="national-board"),
     path("package.zip", views.regency_package, name="national-package"),
     path("units/<slug:code>/package.zip", views.unit_package, name="national-unit-package"),
-    path("innovations/<int:pk>/package.zip", views.case_package, name="national-case-package"),
-    path("innovations/<int:pk>/entry/", views.record_entry, name="national-entry"),
+    path("innovations/<id:pk>/package.zip", views.case_package, name="national-case-package"),
+    path("innovations/<id:pk>/entry/", views.record_entry, name="national-entry"),
 ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import params
 from core.errors import ServiceError
 from core.http import streamed
 from mentoring.models import Innovation, Unit
@@ -26,10 +27,7 @@ ZIP_TYPE = "application/zip"
 
 
 def _year(request: HttpRequest) -> int:
-    raw = (request.GET.get("year") or "").strip()
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return timezone.localdate().year
+    return params.year(request.GET.get("year")) or timezone.localdate().year
 
 
 def _zip(

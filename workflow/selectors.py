@@ -12,6 +12,7 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import params as core_params
 from core.errors import GuardFailed
 from mentoring.models import (
     EvidenceItem,
@@ -159,8 +160,12 @@ def filter_innovations(qs: QuerySet[Innovation], *, params: Mapping) -> QuerySet
         qs = qs.filter(awaiting=awaiting)
     if unit := params.get("unit"):
         qs = qs.filter(unit__code=unit)
-    if (year := params.get("year")) and str(year).isdigit():
-        qs = qs.filter(year=int(year))
+    if raw_year := str(params.get("year") or "").strip():
+        if (year := core_params.year(raw_year)) is None:
+            raise GuardFailed(
+                _("Filter tidak valid."), fields={"year": [str(core_params.YEAR_ERROR)]}
+            )
+        qs = qs.filter(year=year)
     if mentor := params.get("mentor"):
         pairs = MentorAssignment.objects.filter(mentor__username=mentor).values_list(
             "unit_id", "year"

@@ -143,8 +143,9 @@ def test_units(org, as_user):
         (org.mentor.username, True),
         ("pendamping2", False),
     ]
-    assert client.get(f"{API}/units/{org.unit.code}/", {"year": 1999}).data["mentors"] == []
-    assert client.get(f"{API}/units/{org.unit.code}/", {"year": "x"}).status_code == 400
+    assert client.get(f"{API}/units/{org.unit.code}/", {"year": 2001}).data["mentors"] == []
+    for bad in ("x", "1999", "²"):
+        assert client.get(f"{API}/units/{org.unit.code}/", {"year": bad}).status_code == 400
     assert client.get(f"{API}/units/tidak-ada/").status_code == 404
 
 
