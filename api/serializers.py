@@ -13,6 +13,7 @@ from mentoring.models import (
     Innovation,
     MentoringSession,
     NationalPriority,
+    Stage,
     Unit,
     Urusan,
 )
@@ -312,6 +313,12 @@ class ActionSerializer(serializers.Serializer):
 
 class ActionRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    expected_stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        required=False,
+        help_text="The stage the client saw: when the case is elsewhere now, 409 and nothing "
+        "moves (a stale page, or someone else acted first).",
+    )
 
 
 class CaseEventSerializer(serializers.ModelSerializer):

@@ -337,6 +337,16 @@ class ActionView(generics.GenericAPIView):
 
     @extend_schema(
         request=s.ActionRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                location=OpenApiParameter.HEADER,
+                description="Any unique string (a UUID) per intended action: a retry with the "
+                "same key after a lost answer returns the original event (header "
+                "`Idempotent-Replayed: true`) instead of acting again.",
+            )
+        ],
         responses={200: s.ActionResultSerializer, **errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, pk: int, name: str):
@@ -348,10 +358,15 @@ class ActionView(generics.GenericAPIView):
             innovation_id=pk,
             action=name,
             comment=serializer.validated_data["comment"],
+            precondition=services.Precondition(
+                expected_stage=serializer.validated_data.get("expected_stage", ""),
+                key=request.headers.get("Idempotency-Key", ""),
+            ),
         )
         context = {**self.get_serializer_context(), "actor": actor_for(request.user)}
         body = {"innovation": innovation_queryset().get(pk=pk), "event": result.event}
-        return Response(s.ActionResultSerializer(body, context=context).data)
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+        return Response(s.ActionResultSerializer(body, context=context).data, headers=headers)
 
 
 class HistoryView(generics.ListAPIView):

@@ -1,6 +1,7 @@
 """Forms of the web UI: they parse input only; the services decide what is allowed."""
 
 import copy
+import uuid
 from typing import cast
 
 from django import forms
@@ -221,8 +222,16 @@ class ActionForm(forms.Form):
     comment = forms.CharField(
         label=_("Komentar"), required=False, max_length=4000, widget=forms.Textarea
     )
+    # What the page showed when it was rendered: a stale page's action is refused (409), and
+    # a form sent twice (double click, resend after a dropped connection) acts once.
+    expected_stage = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, move: Transition | None, **kwargs) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("request_key", uuid.uuid4().hex)
+        if move is not None:
+            kwargs["initial"].setdefault("expected_stage", move.stage.value)
         super().__init__(*args, **kwargs)
         if move is not None:
             self.fields["comment"].widget.attrs.update(

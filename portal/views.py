@@ -215,6 +215,10 @@ def innovation_action(request, pk: int, action: str):
                 innovation_id=innovation.pk,
                 action=action,
                 comment=form.cleaned_data["comment"],
+                precondition=services.Precondition(
+                    expected_stage=form.cleaned_data["expected_stage"],
+                    key=form.cleaned_data["request_key"],
+                ),
             )
         except ServiceError as error:
             forms.set_service_errors(form, {"comment": error.fields.pop("comment", [])})

@@ -50,6 +50,25 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("riwayat")
 
 
+class ActionReceipt(models.Model):
+    """An action taken with an idempotency key: a retry with the same key (a client that lost
+    the answer) gets the same event back instead of acting again or a 409. Written in the
+    action's transaction, so it exists exactly when the action committed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # What the key was first used for (case, action, comment, expected stage), hashed: the
+    # same key for another request is refused.
+    fingerprint = models.CharField(max_length=64)
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="action_receipt_unique_key")
+        ]
+
+
 # --- deadlines (design section 6) -------------------------------------------------------------
 
 DEFAULT_REMINDER_LEAD_DAYS = 2

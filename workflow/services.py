@@ -3,6 +3,8 @@ a case), and the edits the lifecycle allows in its stages (profile, attachments,
 its review, mentoring sessions)."""
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import random
 import time
@@ -12,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
@@ -37,7 +39,7 @@ from mentoring.uploads import stored_file_fields
 from . import deadlines, events, lifecycle, policy
 from .flows import InnovationFlow
 from .lifecycle import Action
-from .models import CaseEvent, InnovationProcess
+from .models import ActionReceipt, CaseEvent, InnovationProcess
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,12 @@ log = logging.getLogger(__name__)
 class ActionResult:
     innovation: Innovation
     event: CaseEvent
+    # True when the idempotency key had already been used for this action: nothing moved now.
+    replayed: bool = False
+
+
+# An idempotency key: what clients put in `Idempotency-Key` (a UUID, usually).
+KEY_MAX_LENGTH = 255
 
 
 # --- opening a case ---------------------------------------------------------------------------
@@ -177,22 +185,42 @@ def _retriable(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) in RETRY_SQLSTATES
 
 
+@dataclass(frozen=True)
+class Precondition:
+    """What the caller saw when they chose the action: the stage it was in (a stale page or a
+    retry after someone else moved the case gets 409), and an idempotency key."""
+
+    expected_stage: str = ""
+    key: str = ""
+
+    def fingerprint(self, innovation_id: int, action: Action, comment: str) -> str:
+        text = json.dumps([innovation_id, action.value, comment, self.expected_stage])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
 def perform_action(
-    *, user: User, innovation_id: int, action: str, comment: str = ""
+    *,
+    user: User,
+    innovation_id: int,
+    action: str,
+    comment: str = "",
+    precondition: Precondition = Precondition(),
 ) -> ActionResult:
     """Take `action` on the case for `user`: check, move the process, record history.
 
     One transaction holding the case's rows; a concurrent move that won first makes this one
     fail with ActionConflict, never move twice. A deadlock is retried a few times with back-off.
+    With an idempotency key, a repeat of a committed action returns its result (replayed).
     """
     if action not in Action.values:
         raise UnknownAction(
             _("Aksi tidak dikenal: %(action)s.") % {"action": action},
             fields={"action": [_("Pilih salah satu: %s.") % ", ".join(Action.values)]},
         )
+    _check_precondition(precondition)
     for attempt in range(ATTEMPTS):
         try:
-            return _perform_locked(user, innovation_id, Action(action), comment)
+            return _perform_locked(user, innovation_id, Action(action), comment, precondition)
         except OperationalError as exc:
             if not _retriable(exc):
                 raise
@@ -202,10 +230,61 @@ def perform_action(
     raise _moved_meanwhile()
 
 
+def _check_precondition(precondition: Precondition) -> None:
+    key, stage = precondition.key, precondition.expected_stage
+    if len(key) > KEY_MAX_LENGTH or not key.isprintable():
+        raise GuardFailed(
+            _("Idempotency-Key tidak valid."),
+            fields={"Idempotency-Key": [_("Paling banyak 255 karakter yang dapat dicetak.")]},
+        )
+    if stage and stage not in Stage.values:
+        raise GuardFailed(
+            _("Tahap yang diharapkan tidak dikenal."),
+            fields={"expected_stage": [_("Pilih salah satu kode tahap.")]},
+        )
+
+
+def _key_reused() -> ActionConflict:
+    return ActionConflict(
+        _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
+        fields={"Idempotency-Key": [_("Gunakan kunci baru untuk setiap tindakan.")]},
+    )
+
+
+def _replay(
+    user: User, innovation: Innovation, fingerprint: str, precondition: Precondition
+) -> ActionResult | None:
+    """The earlier result of this key, after the case's lock (a concurrent first attempt has
+    committed or rolled back by then)."""
+    if not precondition.key:
+        return None
+    receipt = (
+        ActionReceipt.objects.select_related("event")
+        .filter(user=user, key=precondition.key)
+        .first()
+    )
+    if receipt is None:
+        return None
+    if receipt.fingerprint != fingerprint:
+        raise _key_reused()
+    return ActionResult(innovation=innovation, event=receipt.event, replayed=True)
+
+
 @transaction.atomic
-def _perform_locked(user: User, innovation_id: int, action: Action, comment: str) -> ActionResult:
+def _perform_locked(
+    user: User, innovation_id: int, action: Action, comment: str, precondition: Precondition
+) -> ActionResult:
     process = _locked_case(innovation_id)
     innovation = process.innovation
+    fingerprint = precondition.fingerprint(innovation_id, action, comment)
+    if (earlier := _replay(user, innovation, fingerprint, precondition)) is not None:
+        return earlier
+    if precondition.expected_stage and innovation.stage != precondition.expected_stage:
+        raise ActionConflict(
+            _("Tahap kasus sudah berubah menjadi %(stage)s; muat ulang halaman.")
+            % {"stage": innovation.get_stage_display()},
+            fields={"expected_stage": [_("Tahap sekarang: %s.") % innovation.stage]},
+        )
     move = _checked_transition(actor_for(user), innovation, action, comment)
     try:
         if move.ends_process:
@@ -221,6 +300,15 @@ def _perform_locked(user: User, innovation_id: int, action: Action, comment: str
         innovation=innovation, actor=user, transition=move, comment=comment.strip()
     )
     deadlines.enter_stage(innovation=innovation, at=event.at)
+    if precondition.key:
+        try:
+            with transaction.atomic():
+                ActionReceipt.objects.create(
+                    user=user, key=precondition.key, fingerprint=fingerprint, event=event
+                )
+        except IntegrityError:
+            # The same key, at the same moment, on another case.
+            raise _key_reused() from None
     return ActionResult(innovation=innovation, event=event)
 
 
