@@ -19,6 +19,7 @@ migrate: install
 	$(PY) manage.py compilemessages --ignore=.venv -v 0 || true
 
 run: migrate
+	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) scripts/serve.py
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "scoring",
     "reports",
     "submission",
+    "audit",
     "demo",
 ]
 

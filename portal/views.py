@@ -52,6 +52,8 @@ EXTRA_LABELS = {
     "rancang_bangun": gettext_lazy("Rancang bangun"),
     "link": gettext_lazy("Tautan"),
     "file": gettext_lazy("Berkas"),
+    "expected_stage": gettext_lazy("Tahap"),
+    "Idempotency-Key": gettext_lazy("Pengiriman formulir"),
 }
 
 

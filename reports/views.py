@@ -18,6 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import DownloadKind
+from audit.services import record_download
 from core import params
 from core.errors import ServiceError
 from mentoring import services as mentoring_services
@@ -48,9 +50,15 @@ def _bad_request(request, message: str, status: int = 400) -> TemplateResponse:
     return TemplateResponse(request, "reports/error.html", {"message": message}, status=status)
 
 
-def _download(request, table: selectors.Table, fmt: str):
+def _download(request, table: selectors.Table, fmt: str, *, what: str = ""):
     if fmt not in FORMATS:
         raise Http404
+    query = what or request.GET.urlencode()
+    record_download(
+        request=request,
+        kind=DownloadKind.EXPORT,
+        target=f"{table.title} ({fmt.upper()}){' ' + query if query else ''}",
+    )
     return FORMATS[fmt](request, table)
 
 
@@ -107,7 +115,7 @@ def innovations_selected_export(request):
     if fmt not in FORMATS:
         return _bad_request(request, _("Format unduhan tidak dikenal."))
     table = selectors.innovation_export(user=request.user, params={}, ids=ids)
-    return _download(request, table, fmt)
+    return _download(request, table, fmt, what=_("%(count)d inovasi dipilih") % {"count": len(ids)})
 
 
 @login_required
@@ -129,6 +137,9 @@ def yearly_pdf(request):
     except BadParameter as error:
         return _bad_request(request, str(error))
     report = selectors.yearly_report(user=request.user, year=year)
+    record_download(
+        request=request, kind=DownloadKind.YEARLY_REPORT, target=f"laporan-tahunan-{year}.pdf"
+    )
     response = HttpResponse(yearly_report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="laporan-tahunan-{year}.pdf"'
     return response

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import DownloadKind
+from audit.services import record_download
 from core import params
 from core.errors import ServiceError
 from core.http import streamed
@@ -33,6 +35,12 @@ def _year(request: HttpRequest) -> int:
 def _zip(
     request: HttpRequest, cases: list[Innovation], filename: str, *, by_unit: bool = True
 ) -> StreamingHttpResponse:
+    record_download(
+        request=request,
+        kind=DownloadKind.PACKAGE,
+        target=filename,
+        innovation=cases[0] if not by_unit else None,
+    )
     packages = package.plan(cases, by_unit=by_unit)
     blocks = package.stream(package.members(packages, summary=by_unit))
     response = streamed(request, blocks, content_type=ZIP_TYPE, what=filename)

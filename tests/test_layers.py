@@ -13,12 +13,13 @@ MAY_IMPORT = {
     "workflow": DOMAIN,
     "scoring": DOMAIN,
     "notifications": PROCESS,
-    "submission": PROCESS,
+    "audit": DOMAIN,
+    "submission": PROCESS | {"audit"},
     "dashboards": PROCESS | {"scoring", "submission"},
-    "reports": PROCESS | {"scoring", "dashboards"},
+    "reports": PROCESS | {"scoring", "dashboards", "audit"},
     "demo": PROCESS | {"scoring", "submission"},
     "api": READS | {"notifications", "submission"},
-    "portal": READS | {"notifications", "submission"},
+    "portal": READS | {"notifications", "submission", "audit"},
 }
 APPS = set(MAY_IMPORT) | {"config"}
 

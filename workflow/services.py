@@ -283,7 +283,16 @@ def _perform_locked(
         raise ActionConflict(
             _("Tahap kasus sudah berubah menjadi %(stage)s; muat ulang halaman.")
             % {"stage": innovation.get_stage_display()},
-            fields={"expected_stage": [_("Tahap sekarang: %s.") % innovation.stage]},
+            fields={
+                "expected_stage": [
+                    _("Halaman menampilkan %(seen)s; tahap sekarang %(now)s (%(code)s).")
+                    % {
+                        "seen": Stage(precondition.expected_stage).label,
+                        "now": innovation.get_stage_display(),
+                        "code": innovation.stage,
+                    }
+                ]
+            },
         )
     move = _checked_transition(actor_for(user), innovation, action, comment)
     try:
