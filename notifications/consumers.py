@@ -190,7 +190,7 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             await self.replay(self.last_id)
 
     async def end(self, code: int) -> None:
-        """Closed by the hub: its credential was revoked, or live pushes may have been lost."""
+        """Closed by the hub: the credential it was opened with was revoked."""
         self.leave_hub()
         await self.close(code=code)
 

@@ -30,9 +30,8 @@ from . import selectors
 log = logging.getLogger(__name__)
 
 FANOUT_GROUP = "notifications.fanout"
-# Close codes: the credential is gone (log in again); the live path broke (reconnect and replay).
+# Close code of a socket whose credential is gone: its client must log in again.
 CLOSE_REVOKED = 4401
-CLOSE_RESUBSCRIBE = 1012
 MESSAGE_TYPE = "notifications.fanout"
 # Notifications per channel-layer message: a 1,000-recipient batch is two ~170 KB messages.
 BATCH = 500
@@ -59,7 +58,7 @@ class Socket(Protocol):
     async def push_unread(self, count: int) -> None: ...
 
     async def end(self, code: int) -> None:
-        """Close the socket with `code` (revoked credential, lost subscription)."""
+        """Close the socket with `code` (its credential was revoked)."""
 
 
 def publish(
@@ -72,7 +71,7 @@ def publish(
     (user id, revoked credential or core.tokens.ALL) to every server process, without waiting:
     called after commit, when the database already holds the truth, so a slow or stopped Redis
     delays or drops a push but never the request (a socket that sees a gap in the previous ids
-    replays it; a hub whose subscription fails closes its sockets, which reconnect and replay).
+    replays it; each hub's catch-up round finds the rest, in order).
     Pushes from one process leave in the order they were published."""
     layer = get_channel_layer()
     if layer is None or not (notifications or unread or revoked):
@@ -180,9 +179,10 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("notifications: hub receive failed; closing its sockets")
-                await self._lost()
+                # A timeout under load or an outage: pushes may have been missed meanwhile.
+                log.exception("notifications: hub receive failed; retrying")
                 await asyncio.sleep(1)
+                await self.renew()
                 continue
             try:
                 await self.deliver(message)
@@ -198,14 +198,19 @@ class Hub:
             await asyncio.sleep(
                 getattr(settings, "NOTIFICATIONS_CATCH_UP_SECONDS", CATCH_UP_SECONDS)
             )
-            try:
-                await self.layer.group_add(FANOUT_GROUP, self.channel)
-            except Exception:
-                log.exception("notifications: hub could not renew its group membership")
-            try:
-                await self.catch_up()
-            except Exception:
-                log.exception("notifications: hub could not compare its sockets with the database")
+            await self.renew()
+
+    async def renew(self) -> None:
+        """Rejoin the group (a restarted Redis forgot it) and send every socket what the
+        database has beyond what it sent; each failure is left for the next round."""
+        try:
+            await self.layer.group_add(FANOUT_GROUP, self.channel)
+        except Exception:
+            log.exception("notifications: hub could not renew its group membership")
+        try:
+            await self.catch_up()
+        except Exception:
+            log.exception("notifications: hub could not compare its sockets with the database")
 
     async def catch_up(self) -> None:
         if not self.sockets:
@@ -215,19 +220,6 @@ class Hub:
             for socket in tuple(self.sockets.get(user_id, ())):
                 if last > socket.last_id:
                     await socket.catch_up()
-
-    async def _lost(self) -> None:
-        """The layer failed: pushes published meanwhile may be lost (and a restarted Redis
-        has forgotten the group), so every socket is closed; clients reconnect with `since`,
-        replay from the database, and the first join subscribes again."""
-        self._subscribing = None
-        sockets = [(user_id, socket) for user_id, group in self.sockets.items() for socket in group]
-        self.sockets.clear()
-        for user_id, socket in sockets:
-            try:
-                await socket.end(CLOSE_RESUBSCRIBE)
-            except Exception:
-                log.exception("notifications: could not close a socket of user %s", user_id)
 
     async def deliver(self, message: dict) -> None:
         pushes = (

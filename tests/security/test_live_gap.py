@@ -160,3 +160,37 @@ def test_notifications_raised_while_redis_is_down_arrive_in_order(settings, priv
         await comm.disconnect()
 
     run(scenario)
+
+
+def test_a_failed_receive_keeps_the_sockets_open_and_catches_up(settings, monkeypatch):
+    # A receive that times out under load is not an outage: closing every socket then would
+    # cost each client a reconnect (the fan-out bench lost every push that way).
+    from channels.layers import InMemoryChannelLayer
+
+    settings.NOTIFICATIONS_CATCH_UP_SECONDS = 3600  # only the recovery after the error
+    real_receive = InMemoryChannelLayer.receive
+    failures = {"left": 0}
+
+    async def flaky_receive(self, channel):
+        message = await real_receive(self, channel)
+        if failures["left"]:
+            failures["left"] -= 1  # the message read is lost with the error
+            raise TimeoutError("Timeout reading from redis")
+        return message
+
+    monkeypatch.setattr(InMemoryChannelLayer, "receive", flaky_receive)
+    user = make_user()
+    headers = token_headers(user)
+
+    async def scenario():
+        comm = socket(headers, since=0)
+        await connect(comm)
+        await receive_until_unread(comm)
+        failures["left"] = 1
+        raised = await database_sync_to_async(raise_and_push)(user)  # its push is lost
+        assert await ids_until(comm, 1, 5) == raised
+        await comm.send_to(text_data='{"type": "ping"}')
+        assert await no_more_notifications(comm)
+        await comm.disconnect()
+
+    run(scenario)
