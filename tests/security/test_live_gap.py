@@ -49,6 +49,14 @@ async def ids_until(comm, count: int, timeout: float) -> list[int]:
     return ids
 
 
+async def listening(headers):
+    """A socket that has connected and read its (empty) replay and unread count."""
+    comm = socket(headers, since=0)
+    await connect(comm)
+    await receive_until_unread(comm)
+    return comm
+
+
 async def no_more_notifications(comm) -> bool:
     """True when, for a moment, only unread counts arrive."""
     while not await comm.receive_nothing(timeout=0.3):
@@ -63,9 +71,7 @@ def test_a_lost_push_is_replayed_before_the_next_one(settings):
     headers = token_headers(user)
 
     async def scenario():
-        comm = socket(headers, since=0)
-        await connect(comm)
-        await receive_until_unread(comm)
+        comm = await listening(headers)
         first = await database_sync_to_async(raise_and_push)(user)
         assert await ids_until(comm, 1, 3) == first
         lost = await database_sync_to_async(raise_and_push)(user, 2, push=False)
@@ -141,9 +147,7 @@ def test_notifications_raised_while_redis_is_down_arrive_in_order(settings, priv
     headers = token_headers(user)
 
     async def scenario():
-        comm = socket(headers, since=0)
-        await connect(comm)
-        await receive_until_unread(comm)
+        comm = await listening(headers)
         before = await database_sync_to_async(raise_and_push)(user)
         assert await ids_until(comm, 1, 5) == before
 
@@ -183,9 +187,7 @@ def test_a_failed_receive_keeps_the_sockets_open_and_catches_up(settings, monkey
     headers = token_headers(user)
 
     async def scenario():
-        comm = socket(headers, since=0)
-        await connect(comm)
-        await receive_until_unread(comm)
+        comm = await listening(headers)
         failures["left"] = 1
         raised = await database_sync_to_async(raise_and_push)(user)  # its push is lost
         assert await ids_until(comm, 1, 5) == raised
