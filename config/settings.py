@@ -243,6 +243,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.Kind",
         "UnitKindEnum": "mentoring.models.UnitKind",
         "ParameterEnum": "mentoring.models.PARAMETERS",
+        "StageEnum": "mentoring.models.Stage",
     },
 }
 
