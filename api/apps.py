@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        from . import schema  # noqa: F401  # registers the OpenAPI field extension

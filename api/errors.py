@@ -10,18 +10,45 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from core.errors import ServiceError
 
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
-def _as_field_errors(detail) -> dict:
-    """A ValidationError detail as {field: [messages]} (a bare list: non_field_errors)."""
+
+def _as_field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """A ValidationError detail as {field: [messages]}: nested errors under dotted names
+    (`follow_ups.0.due_date`), messages at the top level under non_field_errors."""
     if isinstance(detail, dict):
-        return detail
+        # A nested object's or list's own errors (DRF files them under non_field_errors) are
+        # errors of the field that holds it.
+        return _merge(
+            _as_field_errors(value, prefix if key == NON_FIELD else f"{prefix}{key}.")
+            for key, value in detail.items()
+        )
+    name = prefix.removesuffix(".") or NON_FIELD
     if isinstance(detail, list):
-        return {"non_field_errors": detail}
-    return {"non_field_errors": [detail]}
+        if all(isinstance(item, str) for item in detail):
+            return {name: [str(item) for item in detail]} if detail else {}
+        # A list field's errors: one entry per item, empty for the items that were valid.
+        return _merge(
+            _as_field_errors(item, f"{prefix}{index}.")
+            if isinstance(item, (dict, list))
+            else {f"{prefix}{index}": [str(item)]}
+            for index, item in enumerate(detail)
+            if item
+        )
+    return {name: [str(detail)]}
+
+
+def _merge(parts) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for part in parts:
+        for name, messages in part.items():
+            merged.setdefault(name, []).extend(messages)
+    return merged
 
 
 def _body(detail: str, errors: dict | None = None) -> dict:
@@ -47,10 +74,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ParseError):
         set_rollback()
         return Response(
-            _body(
-                _("Isi permintaan tidak dapat dibaca (JSON tidak valid): %(reason)s")
-                % {"reason": exc.detail}
-            ),
+            _body(_("Isi permintaan tidak dapat dibaca: %(reason)s") % {"reason": exc.detail}),
             status=exc.status_code,
         )
     if isinstance(exc, exceptions.APIException):

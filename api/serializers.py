@@ -125,23 +125,25 @@ class UnitDetailSerializer(serializers.Serializer):
 # --- innovations ------------------------------------------------------------------------------
 
 
-class UnitRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+class UnitField(serializers.SlugRelatedField):
+    """The unit by its code on the way in, as {code, name} on the way out (documented so by
+    api.schema.UnitFieldExtension)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Unit.objects.all(), **kwargs)
+
+    def to_representation(self, unit):
+        return {"code": unit.code, "name": unit.name}
 
 
 class InnovationSerializer(serializers.ModelSerializer):
     """An innovation case: its IID profile, report, position in the lifecycle and what the
     caller may do with it now. Also validates a new case (POST)."""
 
-    unit = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Unit.objects.all(),
+    unit = UnitField(
         required=False,
-        write_only=True,
         help_text="Unit code; defaults to the caller's unit when they work in exactly one.",
     )
-    unit_detail = UnitRefSerializer(source="unit", read_only=True)
     year = serializers.IntegerField(
         min_value=2000,
         max_value=2100,
@@ -207,7 +209,6 @@ class InnovationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "unit",
-            "unit_detail",
             "year",
             "name",
             "bentuk",
@@ -270,12 +271,6 @@ class InnovationSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_holder(self, innovation):
         return getattr(innovation, "holder", None)
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # Clients read the unit as {code, name}; the write side takes the bare code.
-        unit = data.pop("unit_detail")
-        return {"id": data.pop("id"), "unit": unit, **data}
 
     def to_internal_value(self, data):
         # A key the client may not write is named, not silently dropped.
@@ -394,6 +389,7 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
     reviewed_by = serializers.CharField(
         source="reviewed_by.username", read_only=True, allow_null=True, default=None
     )
+    link = serializers.SerializerMethodField()
     file_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -419,6 +415,11 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
             "reviewed_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_link(self, item) -> str | None:
+        """The evidence's URL; none for a file (its database column holds an empty string)."""
+        return item.link or None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_file_url(self, item) -> str | None:

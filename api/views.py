@@ -42,13 +42,10 @@ from workflow.models import CaseEvent
 
 from . import serializers as s
 
+# The errors particular to some operations; api.schema adds those every operation can give.
 ERRORS = {
     code: OpenApiResponse(s.ErrorSerializer, description=text)
     for code, text in {
-        400: "Invalid input: `errors` names each field.",
-        401: "No or invalid credentials.",
-        403: "The caller's role or unit does not allow this.",
-        404: "No such object.",
         409: "Not possible in the case's current stage, or a concurrent move won.",
         429: "Too many failed logins: wait `Retry-After` seconds.",
     }.items()
@@ -90,7 +87,7 @@ class TokenView(generics.GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.TokenRequestSerializer
 
-    @extend_schema(responses={200: s.TokenSerializer, **errors(400, 409, 429)}, auth=[])
+    @extend_schema(responses={200: s.TokenSerializer, **errors(409, 429)}, auth=[])
     def post(self, request):
         """A new token, valid for the configured days; after repeated wrong passwords the
         account and the address wait (429 with Retry-After)."""
@@ -111,12 +108,12 @@ class TokenView(generics.GenericAPIView):
 class TokenListView(APIView):
     """The caller's working API tokens; DELETE revokes them all (every integration logs out)."""
 
-    @extend_schema(responses={200: s.TokenInfoSerializer(many=True), **errors(401)})
+    @extend_schema(responses={200: s.TokenInfoSerializer(many=True)})
     def get(self, request):
         rows = tokens.active_tokens(user=request.user)
         return Response(s.TokenInfoSerializer(rows, many=True, context={"request": request}).data)
 
-    @extend_schema(operation_id="v1_auth_tokens_revoke_all", responses={204: None, **errors(401)})
+    @extend_schema(operation_id="v1_auth_tokens_revoke_all", responses={204: None})
     def delete(self, request):
         tokens.revoke_tokens(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -126,7 +123,7 @@ class TokenDetailView(APIView):
     """Revoke one of the caller's tokens by its token_key (the current one logs this client out);
     sockets opened with it close."""
 
-    @extend_schema(operation_id="v1_auth_tokens_revoke", responses={204: None, **errors(401, 404)})
+    @extend_schema(operation_id="v1_auth_tokens_revoke", responses={204: None})
     def delete(self, request, token_key: str):
         if not tokens.revoke_tokens(user=request.user, token_key=token_key):
             raise Http404
@@ -136,7 +133,7 @@ class TokenDetailView(APIView):
 class MeView(APIView):
     """The caller: roles, the units they head or operate, their mentor assignments."""
 
-    @extend_schema(responses={200: s.MeSerializer, **errors(401)})
+    @extend_schema(responses={200: s.MeSerializer})
     def get(self, request):
         user = request.user
         actor = actor_for(user)
@@ -197,7 +194,7 @@ class UnitDetailView(APIView):
                 "year", int, description="Programme year of the mentors (default: this year)."
             )
         ],
-        responses={200: s.UnitDetailSerializer, **errors(400, 401, 404)},
+        responses={200: s.UnitDetailSerializer},
     )
     def get(self, request, code: str):
         """A unit with its head, operators and the mentors of the programme year."""
@@ -267,7 +264,7 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
         """Innovations the caller may see, newest year first, filtered and paginated."""
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(responses={201: s.InnovationSerializer, **errors(400, 401, 403)})
+    @extend_schema(responses={201: s.InnovationSerializer})
     def post(self, request, *args, **kwargs):
         """Propose a new innovation: opens its case in the proposal stage."""
         serializer = self.get_serializer(data=request.data)
@@ -289,14 +286,14 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
 class InnovationDetailView(ActorContextMixin, generics.GenericAPIView):
     serializer_class = s.InnovationSerializer
 
-    @extend_schema(responses={200: s.InnovationSerializer, **errors(401, 403, 404)})
+    @extend_schema(responses={200: s.InnovationSerializer})
     def get(self, request, pk: int):
         """One innovation case."""
         return Response(self.get_serializer(visible_innovation(request, pk)).data)
 
     @extend_schema(
         request=s.InnovationUpdateSerializer,
-        responses={200: s.InnovationSerializer, **errors(400, 401, 403, 404)},
+        responses={200: s.InnovationSerializer},
     )
     def patch(self, request, pk: int):
         """Change profile or report fields the caller may edit in the current stage."""
@@ -324,7 +321,7 @@ def _action_item(move: lifecycle.Transition) -> dict:
 
 
 class ActionListView(APIView):
-    @extend_schema(responses={200: s.ActionSerializer(many=True), **errors(401, 403, 404)})
+    @extend_schema(responses={200: s.ActionSerializer(many=True)})
     def get(self, request, pk: int):
         """The actions the caller may take on the case now."""
         innovation = visible_innovation(request, pk, Innovation.objects.all())
@@ -347,7 +344,7 @@ class ActionView(generics.GenericAPIView):
                 "`Idempotent-Replayed: true`) instead of acting again.",
             )
         ],
-        responses={200: s.ActionResultSerializer, **errors(400, 401, 403, 404, 409)},
+        responses={200: s.ActionResultSerializer, **errors(409)},
     )
     def post(self, request, pk: int, name: str):
         """Take an action (submit, approve, return, complete, accept, close, reject, withdraw)."""
@@ -392,14 +389,12 @@ class SessionListView(generics.ListCreateAPIView):
             .prefetch_related(Prefetch("follow_ups", FollowUp.objects.order_by("due_date", "id")))
         )
 
-    @extend_schema(
-        responses={200: s.MentoringSessionSerializer(many=True), **errors(401, 403, 404)}
-    )
+    @extend_schema(responses={200: s.MentoringSessionSerializer(many=True)})
     def get(self, request, *args, **kwargs):
         """The case's mentoring sessions with their follow-up items, newest first."""
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(responses={201: s.MentoringSessionSerializer, **errors(400, 401, 403, 404, 409)})
+    @extend_schema(responses={201: s.MentoringSessionSerializer, **errors(409)})
     def post(self, request, pk: int):
         """Log a mentoring session (the unit's mentor, in mentoring or packaging)."""
         visible_innovation(request, pk, Innovation.objects.all())
@@ -433,14 +428,14 @@ class EvidenceListView(generics.ListCreateAPIView):
             "indicator", "uploaded_by", "reviewed_by"
         )
 
-    @extend_schema(responses={200: s.EvidenceItemSerializer(many=True), **errors(401, 403, 404)})
+    @extend_schema(responses={200: s.EvidenceItemSerializer(many=True)})
     def get(self, request, *args, **kwargs):
         """The case's evidence items (data dukung) with their review state."""
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": s.EvidenceUploadSerializer},
-        responses={201: s.EvidenceItemSerializer, **errors(400, 401, 403, 404)},
+        responses={201: s.EvidenceItemSerializer},
     )
     def post(self, request, pk: int):
         """Upload one evidence file for an indicator (the unit, in packaging)."""
@@ -480,7 +475,7 @@ class EvidenceReviewView(generics.GenericAPIView):
 
     @extend_schema(
         request=s.EvidenceReviewSerializer,
-        responses={200: s.EvidenceItemSerializer, **errors(400, 401, 403, 404)},
+        responses={200: s.EvidenceItemSerializer},
     )
     def post(self, request, pk: int):
         """Mark an evidence item valid or invalid (a verifier who did not mentor the case)."""

@@ -295,12 +295,16 @@ def test_create_needs_a_unit_when_the_caller_has_several(org, as_user):
     assert response.status_code == 400
     assert "unit" in response.data["errors"]
     response = client.post(
-        f"{API}/innovations/", {**payload, "bentuk": "lain", "main_urusan": "tidak-ada"}
+        f"{API}/innovations/",
+        {**payload, "bentuk": "lain", "main_urusan": "tidak-ada"},
+        format="json",
     )
     assert response.status_code == 400
     assert {"bentuk", "main_urusan"} <= set(response.data["errors"])
     assert rows() == before
-    response = client.post(f"{API}/innovations/", {**payload, "unit": second.unit.code})
+    response = client.post(
+        f"{API}/innovations/", {**payload, "unit": second.unit.code}, format="json"
+    )
     assert response.status_code == 201
     assert response.data["unit"]["code"] == second.unit.code
 
@@ -315,7 +319,7 @@ def test_session_and_review_input_errors(org, as_user):
         format="json",
     )
     assert response.status_code == 400
-    assert {"date", "mode", "topic", "follow_ups"} <= set(response.data["errors"])
+    assert {"date", "mode", "topic", "follow_ups.0.due_date"} <= set(response.data["errors"])
     # Only the unit's mentor logs sessions.
     stranger = make_user(None, "mentor")
     response = as_user(stranger).post(
