@@ -275,6 +275,8 @@ if BEHIND_PROXY:
 # `make run` (http://127.0.0.1:8000) serves plain HTTP with DEBUG still off.
 HTTPS = SITE_URL.startswith("https://")
 SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+# Probes come from inside the network, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
