@@ -14,6 +14,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from core.errors import ServiceError
+from core.http import error_body
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -51,30 +52,26 @@ def _merge(parts) -> dict[str, list[str]]:
     return merged
 
 
-def _body(detail: str, errors: dict | None = None) -> dict:
-    return {"detail": str(detail), "errors": errors or {}}
-
-
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         set_rollback()
-        return Response(_body(exc.message, exc.fields), status=exc.status)
+        return Response(error_body(exc.message, exc.fields), status=exc.status)
     if isinstance(exc, (ObjectDoesNotExist, Http404)):
         set_rollback()
-        return Response(_body(_("Data tidak ditemukan.")), status=status.HTTP_404_NOT_FOUND)
+        return Response(error_body(_("Data tidak ditemukan.")), status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
 
     if isinstance(exc, exceptions.ValidationError):
         set_rollback()
         return Response(
-            _body(_("Data yang dikirim tidak valid."), _as_field_errors(exc.detail)),
+            error_body(_("Data yang dikirim tidak valid."), _as_field_errors(exc.detail)),
             status=exc.status_code,
         )
     if isinstance(exc, exceptions.ParseError):
         set_rollback()
         return Response(
-            _body(_("Isi permintaan tidak dapat dibaca: %(reason)s") % {"reason": exc.detail}),
+            error_body(_("Isi permintaan tidak dapat dibaca: %(reason)s") % {"reason": exc.detail}),
             status=exc.status_code,
         )
     if isinstance(exc, exceptions.APIException):
@@ -86,5 +83,5 @@ def exception_handler(exc, context):
             headers["Retry-After"] = str(int(wait))
         set_rollback()
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        return Response(_body(detail), status=exc.status_code, headers=headers)
+        return Response(error_body(detail), status=exc.status_code, headers=headers)
     return None
