@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -187,7 +188,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
@@ -199,6 +200,24 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded evidence is private: it lives under MEDIA_ROOT and is only served by a view that
 # checks who may see the case; there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# On several machines the uploads live in S3-compatible object storage (AWS S3, MinIO, Ceph...),
+# private too: the same view reads them through the storage API. Credentials come from boto3's
+# usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or an instance role).
+S3_BUCKET = os.environ.get("PANDU_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("PANDU_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PANDU_S3_REGION") or None,
+            "location": os.environ.get("PANDU_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            # Stored names are already unique (uuid); never overwrite one silently.
+            "file_overwrite": False,
+        },
+    }
 UPLOAD_MAX_BYTES = int(float(os.environ.get("UPLOAD_MAX_MB", "20")) * 1024 * 1024)
 # Office documents are zip archives: what they may grow to when opened, and their entries.
 UPLOAD_MAX_INFLATED_BYTES = int(float(os.environ.get("UPLOAD_MAX_INFLATED_MB", "100")) * 1024**2)
