@@ -43,6 +43,7 @@ bench: install
 	$(PY) bench/home_pages.py
 	$(PY) bench/notifications_fanout.py
 	$(PY) bench/package.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles
