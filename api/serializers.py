@@ -13,6 +13,8 @@ from mentoring.models import (
     Innovation,
     MentoringSession,
     NationalPriority,
+    SessionAttendee,
+    SessionFile,
     Stage,
     Unit,
     Urusan,
@@ -195,10 +197,11 @@ class InnovationSerializer(serializers.ModelSerializer):
         help_text="Actions the caller may take on the case now."
     )
     due_date = serializers.SerializerMethodField(
-        help_text="Due date of the current stage visit (the first day it counts as overdue)."
+        help_text="Due date of the current stage visit: its last working day to act. The case "
+        "counts as overdue from the next working day."
     )
     days_overdue = serializers.SerializerMethodField(
-        help_text="Working days overdue, the due date included (0 when on time)."
+        help_text="Working days after the due date up to today (0 on or before the due date)."
     )
     holder = serializers.SerializerMethodField(
         help_text="Who holds the current stage visit (opd, head, mentor, verifier, admin)."
@@ -318,6 +321,14 @@ class ActionRequestSerializer(serializers.Serializer):
 
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = PersonSerializer()
+    on_behalf_of = PersonSerializer(
+        allow_null=True,
+        help_text="The absent head or mentor the actor stood in for (Plt./Plh., a mentor's "
+        "substitute); null when they acted in their own right.",
+    )
+    actor_label = serializers.CharField(
+        read_only=True, help_text='Who acted, as the history shows it: "Name a.n. Absent head".'
+    )
     from_stage = serializers.CharField(read_only=True)
     from_label = serializers.CharField(source="get_from_stage_display", read_only=True)
     to_stage = serializers.CharField(read_only=True)
@@ -333,6 +344,8 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "at",
             "action",
             "actor",
+            "on_behalf_of",
+            "actor_label",
             "from_stage",
             "from_label",
             "to_stage",
@@ -357,10 +370,38 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "done"]
 
 
+class FollowUpDoneSerializer(serializers.Serializer):
+    done = serializers.BooleanField(help_text="true: the follow-up is done; false: open again.")
+
+
+class SessionAttendeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SessionAttendee
+        fields = ["name", "role"]
+
+
+class SessionFileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="download_name", read_only=True)
+    is_photo = serializers.BooleanField(read_only=True)
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SessionFile
+        fields = ["id", "name", "content_type", "size", "is_photo", "file_url", "uploaded_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_file_url(self, item) -> str:
+        """Served only to people who may see the case (portal.files)."""
+        return reverse("portal:session-file", args=[item.pk])
+
+
 class MentoringSessionSerializer(serializers.ModelSerializer):
     mentor = PersonSerializer(read_only=True)
     mode_label = serializers.CharField(source="get_mode_display", read_only=True)
     follow_ups = FollowUpSerializer(many=True, required=False)
+    attendees = SessionAttendeeSerializer(many=True, required=False)
+    files = SessionFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = MentoringSession
@@ -372,6 +413,8 @@ class MentoringSessionSerializer(serializers.ModelSerializer):
             "topic",
             "notes",
             "follow_ups",
+            "attendees",
+            "files",
             "mentor",
             "created_at",
         ]

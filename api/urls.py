@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("innovations/<id:pk>/history/", views.HistoryView.as_view(), name="history"),
     path("innovations/<id:pk>/sessions/", views.SessionListView.as_view(), name="session-list"),
+    path("follow-ups/<id:pk>/", views.FollowUpDetailView.as_view(), name="follow-up-detail"),
     path("innovations/<id:pk>/evidence/", views.EvidenceListView.as_view(), name="evidence-list"),
     path("evidence/<id:pk>/review", views.EvidenceReviewView.as_view(), name="evidence-review"),
     path("notifications/", include("notifications.api_urls")),

@@ -226,10 +226,16 @@ LIST_PARAMETERS = [
     ),
     OpenApiParameter("awaiting", str, description="Who the case waits for (opd, head, ...)."),
     OpenApiParameter(
-        "overdue", bool, description="true: only overdue cases; false: only cases not overdue."
+        "overdue",
+        bool,
+        description="true: only overdue cases (a working day after their due date has come); "
+        "false: only cases not overdue (those due today included).",
     ),
     OpenApiParameter(
-        "due_before", str, description="YYYY-MM-DD: cases whose current stage is due before it."
+        "due_before",
+        str,
+        description="YYYY-MM-DD: cases whose current stage's due date (its last working day to "
+        "act) is before this date, the date itself excluded.",
     ),
 ]
 
@@ -374,7 +380,9 @@ class HistoryView(generics.ListAPIView):
 
     def get_queryset(self):
         innovation = visible_innovation(self.request, self.kwargs["pk"], Innovation.objects.all())
-        return CaseEvent.objects.filter(innovation=innovation).select_related("actor")
+        return CaseEvent.objects.filter(innovation=innovation).select_related(
+            "actor", "on_behalf_of"
+        )
 
 
 class SessionListView(generics.ListCreateAPIView):
@@ -386,7 +394,11 @@ class SessionListView(generics.ListCreateAPIView):
         return (
             MentoringSession.objects.filter(innovation=innovation)
             .select_related("mentor")
-            .prefetch_related(Prefetch("follow_ups", FollowUp.objects.order_by("due_date", "id")))
+            .prefetch_related(
+                Prefetch("follow_ups", FollowUp.objects.order_by("due_date", "id")),
+                "attendees",
+                "files",
+            )
         )
 
     @extend_schema(responses={200: s.MentoringSessionSerializer(many=True)})
@@ -412,9 +424,28 @@ class SessionListView(generics.ListCreateAPIView):
                 services.FollowUpInput(description=item["description"], due_date=item["due_date"])
                 for item in data.get("follow_ups", [])
             ],
+            attendees=[
+                services.AttendeeInput(name=item["name"], role=item.get("role", ""))
+                for item in data.get("attendees", [])
+            ],
         )
         session = self.get_queryset().get(pk=session.pk)
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
+
+
+class FollowUpDetailView(generics.GenericAPIView):
+    serializer_class = s.FollowUpDoneSerializer
+
+    @extend_schema(request=s.FollowUpDoneSerializer, responses={200: s.FollowUpSerializer})
+    def patch(self, request, pk: int):
+        """Mark a session's follow-up item done (`{"done": true}`) or open again
+        (`{"done": false}`): the case's mentor or the unit's own people."""
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        follow_up = services.set_follow_up_done(
+            user=request.user, follow_up_id=pk, done=serializer.validated_data["done"]
+        )
+        return Response(s.FollowUpSerializer(follow_up).data)
 
 
 class EvidenceListView(generics.ListCreateAPIView):

@@ -10,6 +10,7 @@ from mentoring.models import Innovation
 class DownloadKind(models.TextChoices):
     EVIDENCE = "evidence", _("Berkas data dukung")
     ATTACHMENT = "attachment", _("Lampiran profil")
+    SESSION_FILE = "session_file", _("Berkas sesi pendampingan")
     EXPORT = "export", _("Ekspor laporan (CSV/XLSX)")
     YEARLY_REPORT = "yearly_report", _("Laporan tahunan (PDF)")
     PACKAGE = "package", _("Paket unggah IID (ZIP)")

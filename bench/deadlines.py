@@ -102,7 +102,7 @@ def child() -> None:
 
     def arm() -> None:
         """Make DUE open visits overdue today with their reminder already sent."""
-        due = cal.subtract(today, 1)
+        due = cal.subtract(cal.overdue_cutoff(today), 1)  # overdue from the cutoff on
         ids = list(
             StageVisit.objects.filter(left_at__isnull=True, alerts_sent=0)
             .order_by("?")
@@ -113,7 +113,7 @@ def child() -> None:
             remind_on=cal.subtract(due, 2),
             escalate_on=cal.add(due, 3),
             alerts_sent=1,
-            next_alert_on=due,
+            next_alert_on=cal.overdue_from(due),
         )
 
     def timed(fn):

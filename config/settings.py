@@ -48,6 +48,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "core.http.csrf_failure"  # our 403 page, with a way home
 
 INSTALLED_APPS = [
     "daphne",

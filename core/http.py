@@ -57,6 +57,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return error_response(request, 403, _("Anda tidak memiliki akses ke halaman ini."))
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a stale or foreign form gets our 403 page (with a way home),
+    not Django's bare one."""
+    return error_response(
+        request,
+        403,
+        _(
+            "Formulir sudah kedaluwarsa atau tidak dikirim dari situs ini; "
+            "muat ulang lalu coba lagi."
+        ),
+    )
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_response(request, 404, _("Halaman tidak ditemukan."))
 

@@ -5,9 +5,10 @@ units, innovations or stage visits: figures are aggregated in SQL (grouped, cond
 names and next follow-ups come from correlated subqueries, and the only per-row Python work is
 on rows already fetched (working days, percentiles).
 
-"Overdue" and "due soon" follow workflow.deadlines: a case is overdue when its open stage visit's
-`due_date` is today or earlier, and due soon when the visit's reminder date has come but the due
-date has not.
+"Overdue" and "due soon" follow workflow.deadlines: the open stage visit's `due_date` is the last
+working day to act; a case is overdue once a working day after it has come (`due_date` before
+the calendar's overdue cutoff), and due soon when the visit's reminder date has come but the case
+is not overdue (its due date, "due today", included).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -30,10 +32,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,7 @@ from mentoring.models import (
     Unit,
     UnitKind,
 )
+from mentoring.names import full_name_expression
 from mentoring.people import actor_for
 from scoring import selectors as scoring
 from submission import selectors as submission
@@ -124,6 +126,18 @@ class UnitLine:
 
 
 @dataclass(frozen=True)
+class FollowUpRow:
+    """An open follow-up item whose date has passed, with its case."""
+
+    pk: int
+    description: str
+    due_date: dt.date
+    case_id: int
+    case_name: str
+    unit_name: str
+
+
+@dataclass(frozen=True)
 class MentorDashboard:
     year: int
     units: tuple[UnitLine, ...]
@@ -131,6 +145,7 @@ class MentorDashboard:
     overdue: int
     due_soon: int
     units_without: int
+    late_follow_ups: tuple[FollowUpRow, ...] = ()  # not done and past their date (capped)
 
 
 @dataclass(frozen=True)
@@ -216,6 +231,21 @@ class IidPanel:
     steps: tuple[scoring.Step, ...]
     missing: str = ""  # why there is no estimate (no ruleset for the year)
 
+    @property
+    def top_band(self) -> scoring.Band | None:
+        """The year's highest predicate band ("Sangat Inovatif" in the rulesets so far)."""
+        if self.estimate is None or not self.estimate.bands:
+            return None
+        return max(self.estimate.bands, key=lambda band: band.lower)
+
+    @property
+    def gap_to_top(self) -> Decimal | None:
+        """Points (on the unrounded IID) still missing to the highest band; None once in it."""
+        top = self.top_band
+        if self.estimate is None or top is None or self.estimate.iid_exact >= top.lower:
+            return None
+        return top.lower - self.estimate.iid_exact
+
 
 @dataclass(frozen=True)
 class HomeDashboard:
@@ -265,8 +295,8 @@ Annotated = QuerySet[Any, Any]
 def _with_clock(qs: QuerySet[Innovation]) -> Annotated:
     """The open visit's dates and the names of the people holding the case, in the same query
     (head of the unit, lead mentor of the unit and year)."""
-    person = Coalesce(NullIf(F("user__first_name"), Value("")), F("user__username"))
-    mentor = Coalesce(NullIf(F("mentor__first_name"), Value("")), F("mentor__username"))
+    person = full_name_expression("user__")
+    mentor = full_name_expression("mentor__")
     head = Membership.objects.filter(
         unit_id=OuterRef("unit_id"), position=Membership.Position.HEAD
     ).annotate(person=person)
@@ -310,6 +340,7 @@ def _case_rows(qs: Annotated, *, today: dt.date, days: deadlines.WorkingCalendar
             Holder.OPD: case["unit_name"],
         }
         due = case["due_date"]
+        late = days.days_overdue(due, today)
         rows.append(
             CaseRow(
                 pk=case["pk"],
@@ -324,9 +355,9 @@ def _case_rows(qs: Annotated, *, today: dt.date, days: deadlines.WorkingCalendar
                 holder_name=names.get(holder) or "",
                 waiting_since=case["entered_at"],
                 due_date=due,
-                days_overdue=days.days_overdue(due, today),
+                days_overdue=late,
                 due_soon=bool(
-                    due and due > today and case["remind_on"] and case["remind_on"] <= today
+                    due and not late and case["remind_on"] and case["remind_on"] <= today
                 ),
             )
         )
@@ -340,13 +371,13 @@ def _open_visit_alias(qs: QuerySet[Innovation]) -> Annotated:
 
 
 def _overdue_q(today: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}open_visit__due_date__lte": today})
+    return Q(**{f"{prefix}open_visit__due_date__lt": deadlines.overdue_cutoff(today)})
 
 
 def _due_soon_q(today: dt.date, prefix: str = "") -> Q:
     return Q(
         **{
-            f"{prefix}open_visit__due_date__gt": today,
+            f"{prefix}open_visit__due_date__gte": deadlines.overdue_cutoff(today),
             f"{prefix}open_visit__remind_on__lte": today,
         }
     )
@@ -393,7 +424,7 @@ def _stage_counts(figures: dict[str, int] | None) -> tuple[StageCount, ...]:
 
 def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> MentorDashboard:
     """The units assigned to `user` in `year`, with their figures and what is overdue or due
-    soon (4 queries + the cached holiday calendar)."""
+    soon (5 queries + the cached holiday calendar)."""
     today = today or timezone.localdate()
     in_unit = {"innovation__unit_id": OuterRef("unit_id"), "innovation__year": year}
     last_session = MentoringSession.objects.filter(**in_unit).order_by("-date", "-id")
@@ -403,8 +434,12 @@ def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> 
         session__innovation__year=year,
         session__innovation__stage__in=OPEN_STAGES,
     ).order_by("due_date", "id")
+    # The user's own assignments, and those of a mentor on leave they stand in for today.
+    mine = Q(mentor=user)
+    for (unit_id, assigned_year), absent_id in actor_for(user).acting_mentor.items():
+        mine |= Q(unit_id=unit_id, year=assigned_year, mentor_id=absent_id)
     assignments = list(
-        MentorAssignment.objects.filter(mentor=user, year=year)
+        MentorAssignment.objects.filter(mine, year=year)
         .annotate(
             unit_code=F("unit__code"),
             unit_name=F("unit__name"),
@@ -442,6 +477,24 @@ def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> 
         Innovation.objects.filter(unit_id__in=unit_ids, year=year, stage__in=OPEN_STAGES)
     ).filter(open_visit__remind_on__lte=today)
     attention = _with_clock(attention).order_by("due_date", "pk")[:ATTENTION_LIMIT]
+    late = (
+        FollowUp.objects.filter(
+            done=False,
+            due_date__lt=today,
+            session__innovation__unit_id__in=unit_ids,
+            session__innovation__year=year,
+            session__innovation__stage__in=OPEN_STAGES,
+        )
+        .order_by("due_date", "id")
+        .values_list(
+            "pk",
+            "description",
+            "due_date",
+            "session__innovation_id",
+            "session__innovation__name",
+            "session__innovation__unit__name",
+        )[:ATTENTION_LIMIT]
+    )
     return MentorDashboard(
         year=year,
         units=tuple(units),
@@ -449,6 +502,7 @@ def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> 
         overdue=sum(u.overdue for u in units),
         due_soon=sum(u.due_soon for u in units),
         units_without=sum(u.without_innovation for u in units),
+        late_follow_ups=tuple(FollowUpRow(*row) for row in late),
     )
 
 
@@ -529,14 +583,15 @@ def mentor_workload(*, year: int, today: dt.date) -> tuple[MentorLoad, ...]:
                 condition=Q(unit__innovations__visits__left_at__isnull=True),
             )
         )
-        .values("mentor_id", "mentor__username", "mentor__first_name")
+        .values("mentor_id", "mentor__username")
         .annotate(
+            mentor_name=full_name_expression("mentor__"),
             units=Count("unit_id", distinct=True),
             lead_units=Count("unit_id", filter=Q(is_lead=True), distinct=True),
             open_cases=Count("unit__innovations", filter=innovation, distinct=True),
             overdue=Count(
                 "unit__innovations",
-                filter=innovation & Q(open_visit__due_date__lte=today),
+                filter=innovation & Q(open_visit__due_date__lt=deadlines.overdue_cutoff(today)),
                 distinct=True,
             ),
         )
@@ -545,7 +600,7 @@ def mentor_workload(*, year: int, today: dt.date) -> tuple[MentorLoad, ...]:
     return tuple(
         MentorLoad(
             mentor_id=row["mentor_id"],
-            name=row["mentor__first_name"] or row["mentor__username"],
+            name=row["mentor_name"],
             units=row["units"],
             lead_units=row["lead_units"],
             open_cases=row["open_cases"],
@@ -719,11 +774,12 @@ def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> Ho
     actor = actor_for(user)
     sections: list[str] = []
     mentor = head = board = iid = None
-    if actor.has(Role.MENTOR):
+    # A substitute (Plt./Plh., a mentor's substitute) sees the section of whom they stand in for.
+    if actor.has(Role.MENTOR) or actor.acting_mentor:
         mentor = mentor_dashboard(user=user, year=year, today=today)
         sections.append("mentor")
-    if actor.has(Role.OPD_HEAD) and actor.head_of:
-        head = head_dashboard(unit_ids=actor.head_of, year=year, today=today)
+    if headed := actor.headed_units:
+        head = head_dashboard(unit_ids=headed, year=year, today=today)
         sections.append("head")
     national = None
     if actor.is_admin or actor.has(Role.OBSERVER):

@@ -1,8 +1,9 @@
 """The demo's content, read from the TOML files in demo/data/ (each once) into frozen dataclasses.
 
-units.toml (the organisation), people.toml (names), ideas.toml (innovation ideas), texts.toml
-(profile, session and comment templates) and plan.toml (where the cases end up). Only the
-standard library: the files are checked here for shape, and by tests/demo for their codes.
+units.toml (the organisation), people.toml (names), ideas.toml (each unit's innovations),
+texts.toml (profile, session and comment templates) and plan.toml (where the cases end up, the
+cases the README promises, the evidence). Only the standard library: the files are checked here
+for shape, and by tests/demo for their codes.
 """
 
 import tomllib
@@ -22,12 +23,11 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One organisation unit; `short` is its label in innovation names (`{place}`)."""
+    """One organisation unit."""
 
     code: str
     name: str
     kind: str
-    short: str
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Units:
     def rows(self) -> tuple[UnitRow, ...]:
         """Every unit, in creation order: the OPDs, the kecamatan, then the others."""
         kecamatan = tuple(
-            UnitRow(code=kecamatan_code(k), name=f"Kecamatan {k}", kind="kecamatan", short=k)
+            UnitRow(code=kecamatan_code(k), name=f"Kecamatan {k}", kind="kecamatan")
             for k in self.kecamatan
         )
         return self.opds + kecamatan + self.others
@@ -59,11 +59,14 @@ class People:
     last_names: tuple[str, ...]
     head_prefixes: tuple[str, ...]
     head_suffixes: tuple[str, ...]
+    # Codes of the units whose head also observes every unit (the inspectorate).
+    observing_heads: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Idea:
-    """An innovation idea: name, main urusan, digital or not, the problem, the fix, who benefits."""
+    """One unit's innovation: name, main and related urusan, digital or not, the problem, the
+    fix, who benefits."""
 
     name: str
     urusan: str
@@ -71,25 +74,16 @@ class Idea:
     masalah: str
     solusi: str
     sasaran: str
+    related: tuple[str, ...] = ()
     bentuk: str = "pelayanan_publik"
 
 
 @dataclass(frozen=True)
 class Ideas:
     by_unit: Mapping[str, tuple[Idea, ...]]
-    by_kind: Mapping[str, tuple[Idea, ...]]
-    generic: tuple[Idea, ...]
-
-    def for_unit(self, code: str, kind: str) -> list[Idea]:
-        """The unit's own ideas first, then its kind's, then the generic ones."""
-        return [*self.by_unit.get(code, ()), *self.by_kind.get(kind, ()), *self.generic]
 
     def all(self) -> list[Idea]:
-        return [
-            *(i for ideas in self.by_unit.values() for i in ideas),
-            *(i for ideas in self.by_kind.values() for i in ideas),
-            *self.generic,
-        ]
+        return [idea for ideas in self.by_unit.values() for idea in ideas]
 
 
 @dataclass(frozen=True)
@@ -127,10 +121,31 @@ class Texts:
 
 
 @dataclass(frozen=True)
+class PinnedCase:
+    """A case the README promises a demo account: in `unit`, or in a unit `mentor` leads."""
+
+    year: int
+    stage: str
+    unit: str = ""
+    mentor: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a packaged case uploads and what verification confirms."""
+
+    optional: tuple[int, int]  # how many optional indicators get evidence (a range)
+    parameter_weights: tuple[int, int, int]  # weights of parameters 1, 2 and 3
+    lowered_percent: int  # valid items whose parameter the verifier confirms one lower
+
+
+@dataclass(frozen=True)
 class Plan:
     # (year, final stage) -> weight, in file order: the order feeds the seeded shuffles.
     stage_weights: Mapping[tuple[int, str], int]
     spd_scores: Mapping[int, str]
+    pinned: tuple[PinnedCase, ...]
+    evidence: Evidence
 
 
 # --- reading and checking --------------------------------------------------------------------
@@ -190,10 +205,26 @@ def _unit_rows(value: object, where: str) -> tuple[UnitRow, ...]:
 
 
 def _ideas(value: object, where: str) -> tuple[Idea, ...]:
-    try:
-        return tuple(Idea(**table) for table in _tables(value, where))
-    except TypeError as exc:
-        raise ContentError(f"{where}: {exc}") from exc
+    ideas = []
+    for table in (_table(item, where) for item in _items(value, where)):
+        related = table.pop("related", [])
+        if not isinstance(related, list):
+            raise ContentError(f"{where}.related: expected a list")
+        for key, item in [*table.items(), *(("related", r) for r in related)]:
+            _text(item, f"{where}.{key}")
+        try:
+            ideas.append(Idea(**table, related=tuple(related)))
+        except TypeError as exc:  # a missing or unknown key
+            raise ContentError(f"{where}: {exc}") from exc
+    return tuple(ideas)
+
+
+def _counts(value: object, where: str, size: int) -> tuple[int, ...]:
+    items = _items(value, where)
+    counts = tuple(n for n in items if isinstance(n, int) and not isinstance(n, bool) and n >= 0)
+    if len(items) != size or len(counts) != size:
+        raise ContentError(f"{where}: expected {size} counts")
+    return counts
 
 
 def _idea_groups(value: object, where: str) -> Mapping[str, tuple[Idea, ...]]:
@@ -225,17 +256,14 @@ def people() -> People:
         last_names=_texts(data.get("last_names"), "people.last_names"),
         head_prefixes=_texts(data.get("head_prefixes"), "people.head_prefixes"),
         head_suffixes=_texts(data.get("head_suffixes"), "people.head_suffixes"),
+        observing_heads=_texts(data.get("observing_heads"), "people.observing_heads"),
     )
 
 
 @cache
 def ideas() -> Ideas:
     data = _read("ideas.toml")
-    return Ideas(
-        by_unit=_idea_groups(data.get("unit", {}), "ideas.unit"),
-        by_kind=_idea_groups(data.get("kind", {}), "ideas.kind"),
-        generic=_ideas(data.get("generic"), "ideas.generic"),
-    )
+    return Ideas(by_unit=_idea_groups(data.get("unit", {}), "ideas.unit"))
 
 
 @cache
@@ -299,6 +327,23 @@ def plan() -> Plan:
                 raise ContentError(f"plan.stage_weights.{year}.{stage}: expected a count")
             weights[(_year(year, "plan.stage_weights"), stage)] = weight
     scores = _table(data.get("spd_scores"), "plan.spd_scores")
+    pinned = []
+    for index, raw in enumerate(_items(data.get("pinned"), "plan.pinned")):
+        where = f"plan.pinned[{index}]"
+        table = dict(_table(raw, where))
+        year = table.pop("year", None)
+        if type(year) is not int:
+            raise ContentError(f"{where}.year: expected a year")
+        for key, item in table.items():
+            _text(item, f"{where}.{key}")
+        try:
+            pinned.append(PinnedCase(year=year, **table))
+        except TypeError as exc:
+            raise ContentError(f"{where}: {exc}") from exc
+    evidence = _table(data.get("evidence"), "plan.evidence")
+    low, high = _counts(evidence.get("optional"), "plan.evidence.optional", 2)
+    chances = _counts(evidence.get("parameter_weights"), "plan.evidence.parameter_weights", 3)
+    (lowered,) = _counts([evidence.get("lowered_percent")], "plan.evidence.lowered_percent", 1)
     return Plan(
         stage_weights=MappingProxyType(weights),
         spd_scores=MappingProxyType(
@@ -306,5 +351,11 @@ def plan() -> Plan:
                 _year(year, "plan.spd_scores"): _text(score, f"plan.spd_scores.{year}")
                 for year, score in scores.items()
             }
+        ),
+        pinned=tuple(pinned),
+        evidence=Evidence(
+            optional=(low, high),
+            parameter_weights=(chances[0], chances[1], chances[2]),
+            lowered_percent=lowered,
         ),
     )

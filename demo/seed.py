@@ -3,8 +3,12 @@
 It drives every case through the real services (workflow.services: create_innovation,
 perform_action, update_innovation, log_session, evidence), never by writing stage fields, so
 processes, tasks and history agree; only timestamps are moved afterwards, to spread the timelines
-over the programme years. The content (units, names, ideas, texts, stage weights) comes from
-demo.content. Random but deterministic: one random.Random(seed) feeds every choice.
+over the programme years. The content (units, names, ideas, texts, stage weights, evidence) comes
+from demo.content. Random but deterministic: one random.Random(seed) feeds every choice.
+
+The history is back-dated, so nothing it notifies is sent: every e-mail, webhook and digest it
+schedules (and the deadline alerts and weekly digest its overdue cases set off at once) is
+recorded as already delivered, and the people's addresses are in a reserved domain.
 """
 
 import random
@@ -44,10 +48,12 @@ from mentoring.models import (
     Urusan,
 )
 from mentoring.profile import ProfileChanges
+from notifications import delivery as notification_delivery
+from notifications.weekly import schedule_weekly_digests
 from scoring import services as scoring_services
 from submission import services as submission_services
 from submission.models import NationalEntry
-from workflow import deadlines
+from workflow import deadlines, scans
 from workflow import services as workflow_services
 from workflow.lifecycle import DEFAULT_SLA_DAYS, Action, EventKind
 from workflow.models import CaseEvent, InnovationProcess, StageVisit
@@ -59,6 +65,8 @@ from .content import Idea
 DEFAULT_INNOVATIONS = 150
 DEFAULT_PASSWORD = "demo12345"
 DEFAULT_SEED = 2026
+# Demo people's addresses: a reserved domain (RFC 2606), never the regency's real one.
+EMAIL_DOMAIN = "kukar.example.org"
 # The programme years (the master data has IID indicators for both; plan.toml weighs both).
 YEARS = (2025, 2026)
 KECAMATAN = content.units().kecamatan
@@ -84,6 +92,11 @@ class Summary:
             f"{self.innovations} inovasi.",
             f"Per tahap: {stages}.",
         ]
+
+
+def capacity() -> int:
+    """The most cases a run can have: each takes an idea of its own (ideas.toml)."""
+    return len(content.ideas().all())
 
 
 def stage_weights() -> dict[tuple[int, Stage], int]:
@@ -145,7 +158,6 @@ def _pdf_upload(name: str, title: str) -> SimpleUploadedFile:
 @dataclass
 class _UnitPeople:
     unit: Unit
-    short: str
     head: User
     operator: User
     lead: dict[int, User] = field(default_factory=dict)
@@ -243,7 +255,7 @@ class _Seeder:
         user = User(
             username=username,
             first_name=full_name,
-            email=f"{username}@demo.kukarkab.go.id" if email else "",
+            email=f"{username}@{EMAIL_DOMAIN}" if email else "",
         )
         user.set_password(self.password)
         user.save()
@@ -272,7 +284,7 @@ class _Seeder:
             user = User.objects.create(
                 username=username,
                 first_name=full_name,
-                email=f"{username}@demo.kukarkab.go.id",
+                email=f"{username}@{EMAIL_DOMAIN}",
                 password=hashed,
             )
             user.groups.set([self.groups[role] for role in roles])
@@ -291,15 +303,16 @@ class _Seeder:
 
         memberships = []
         for unit, row in zip(units, rows, strict=True):
-            head = quick_user(f"kepala.{row.code}", self.names.person(titled=True), Role.OPD_HEAD)
+            head_roles = [Role.OPD_HEAD]
+            if row.code in names.observing_heads:
+                head_roles.append(Role.OBSERVER)
+            head = quick_user(f"kepala.{row.code}", self.names.person(titled=True), *head_roles)
             operator = quick_user(f"operator.{row.code}", self.names.person(), Role.OPD_OPERATOR)
             memberships += [
                 Membership(unit=unit, user=head, position=Membership.Position.HEAD),
                 Membership(unit=unit, user=operator, position=Membership.Position.OPERATOR),
             ]
-            self.people[row.code] = _UnitPeople(
-                unit=unit, short=row.short, head=head, operator=operator
-            )
+            self.people[row.code] = _UnitPeople(unit=unit, head=head, operator=operator)
         Membership.objects.bulk_create(memberships)
 
         assignments = []
@@ -343,26 +356,27 @@ class _Seeder:
     # --- which innovation where -------------------------------------------------------------
 
     def assign_units(self, plan: list[tuple[int, Stage]]) -> list[tuple[int, Stage, str, Idea]]:
-        """Give each planned case a unit and an unused idea: every unit first, then the big ones."""
-        all_ideas = content.ideas()
-        codes = list(self.people)
-        busy = [c for c in all_ideas.by_unit if c in self.people]
-        busy += ["rsud-amp", "dinkes", "disdukcapil"]  # listed twice: big units get more cases
-        used: set[tuple[str, str]] = set()
-        cases = []
+        """Give each planned case a unit and the next of that unit's own ideas, each idea used
+        once: a year's pinned cases first (plan.toml), then every unit once, then the units with
+        the most ideas to spare."""
+        left = {code: list(content.ideas().by_unit.get(code, ())) for code in self.people}
+        cases: list[tuple[int, Stage, str, Idea]] = []
         for year in YEARS:
             targets = [stage for y, stage in plan if y == year]
             self.rng.shuffle(targets)
-            order = codes[:] if year == YEARS[-1] else self.rng.sample(codes, len(codes))
-            pool = order + [self.rng.choice(busy) for _ in range(len(targets))]
-            for stage, code in zip(targets, pool, strict=False):
-                unit = self.people[code].unit
-                ideas = all_ideas.for_unit(code, unit.kind)
-                fresh = [i for i in ideas if (code, i.name) not in used] or ideas
-                # Prefer the unit's own ideas; generic ones are the fallback.
-                idea = fresh[0] if self.rng.random() < 0.6 else self.rng.choice(fresh[:3])
-                used.add((code, idea.name))
-                cases.append((year, stage, code, idea))
+            for pin in content.plan().pinned:
+                stage = Stage(pin.stage)
+                led = [c for c, p in self.people.items() if p.lead[year].username == pin.mentor]
+                code = pin.unit or next((c for c in led if left[c]), "")
+                if pin.year == year and stage in targets and code:
+                    targets.remove(stage)
+                    cases.append((year, stage, code, left[code].pop(0)))
+            order = self.rng.sample(list(self.people), len(self.people))
+            for stage in targets:
+                served = {c for y, _stage, c, _idea in cases if y == year}
+                fresh = [c for c in order if c not in served and left[c]]
+                code = fresh[0] if fresh else max(order, key=lambda c: len(left[c]))
+                cases.append((year, stage, code, left[code].pop(0)))
         return cases
 
     # --- driving one case -------------------------------------------------------------------
@@ -371,8 +385,15 @@ class _Seeder:
         started = time.monotonic()
         self.organisation()
         plan = plan_stages(self.total)
-        for year, stage, code, idea in self.assign_units(plan):
-            _CaseDriver(self, year=year, target=stage, people=self.people[code], idea=idea).drive()
+        with notification_delivery.recorded_as_delivered():
+            for year, stage, code, idea in self.assign_units(plan):
+                people = self.people[code]
+                _CaseDriver(self, year=year, target=stage, people=people, idea=idea).drive()
+            # What the back-dated history sets off at once belongs to it: the alerts of the
+            # cases it left overdue, and today's and this week's digests.
+            scans.scan_deadlines()
+            notification_delivery.schedule_digests(day=timezone.localdate())
+            schedule_weekly_digests()
         for year, spd in content.plan().spd_scores.items():
             # The region's SPD comes from national statistics; the demo enters believable ones.
             scoring_services.set_spd_score(year=year, spd_score=spd)
@@ -403,14 +424,14 @@ class _CaseDriver:
         self.moments: list[_Moment] = []
         self.hours = 0.0
         self.task_status: dict[int, str] = {}
-        place = people.short
+        self.evidence = content.plan().evidence
         self.values = {
-            "name": idea.name.format(place=place),
+            "name": idea.name,
             "unit": people.unit.name,
             "urusan": seeder.urusan[idea.urusan].name.lower(),
-            "masalah": idea.masalah.format(place=place),
-            "solusi": idea.solusi.format(place=place),
-            "sasaran": idea.sasaran.format(place=place),
+            "masalah": idea.masalah,
+            "solusi": idea.solusi,
+            "sasaran": idea.sasaran,
             "prev": str(year - 1),
         }
         self.values["sasaran_cap"] = self.values["sasaran"][:1].upper() + self.values["sasaran"][1:]
@@ -495,9 +516,7 @@ class _CaseDriver:
                 # A draft: the full rancang bangun is written during packaging.
                 "permasalahan": _fill(self.texts.rancang_bangun[1].sentences[0], self.values),
                 "metode_pembaharuan": _fill(self.texts.rancang_bangun[3].sentences[1], self.values),
-                "related_urusan": self.rng.sample(
-                    [u for code, u in self.s.urusan.items() if code != idea.urusan], 2
-                ),
+                "related_urusan": [self.s.urusan[code] for code in idea.related],
             },
             gap=(0.5, 4),
         )
@@ -551,7 +570,7 @@ class _CaseDriver:
                 user=self.p.operator,
                 innovation_id=self.innovation.pk,
                 indicator_id=indicator.pk,
-                parameter=self.rng.choice([1, 2, 2, 3, 3]),
+                parameter=self.rng.choices((1, 2, 3), self.evidence.parameter_weights)[0],
                 upload=_pdf_upload(
                     f"data-dukung-{indicator.number}.pdf",
                     f"{self.values['name']} - indikator {indicator.number}: {indicator.name}",
@@ -591,7 +610,10 @@ class _CaseDriver:
             )
             indicators = self.s.indicators[self.year]
             mandatory = [i for i in indicators if i.mandatory]
-            optional = self.rng.sample([i for i in indicators if not i.mandatory], 3)
+            optional = self.rng.sample(
+                [i for i in indicators if not i.mandatory],
+                self.rng.randint(*self.evidence.optional),
+            )
             if passing:
                 self._upload(mandatory + optional)
             else:
@@ -622,11 +644,14 @@ class _CaseDriver:
         moment = self._moment(24, 120)
         for item in items:
             bad = item.pk in invalid
+            # The verifier confirms some parameters one lower than the unit claimed.
+            lowered = item.parameter > 1 and self.rng.randrange(100) < self.evidence.lowered_percent
             workflow_services.review_evidence(
                 user=self.verifier,
                 evidence_id=item.pk,
                 valid=not bad,
                 note=self.rng.choice(self.texts.invalid_evidence) if bad else "",
+                verified_parameter=item.parameter - 1 if lowered and not bad else None,
             )
             moment.reviews.append(item.pk)
 

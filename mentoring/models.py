@@ -650,12 +650,41 @@ class FollowUp(models.Model):
     description = models.CharField(_("tindak lanjut"), max_length=300)
     due_date = models.DateField(_("tenggat"))
     done = models.BooleanField(_("selesai"), default=False)
+    # Who ticked it done and when (empty again when it is reopened).
+    done_at = models.DateTimeField(_("diselesaikan pada"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
 
 
-def case_upload_to(instance: "Attachment | EvidenceItem", filename: str) -> str:
+class SessionAttendee(models.Model):
+    """Someone who took part in a mentoring session (peserta sesi): a name and a role."""
+
+    NAME_MAX_LENGTH = 150
+    ROLE_MAX_LENGTH = 150
+
+    session = models.ForeignKey(
+        MentoringSession, on_delete=models.CASCADE, related_name="attendees"
+    )
+    name = models.CharField(_("nama"), max_length=NAME_MAX_LENGTH)
+    role = models.CharField(_("peran/jabatan"), max_length=ROLE_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+def case_upload_to(instance: "Attachment | EvidenceItem | SessionFile", filename: str) -> str:
     return f"cases/{instance.innovation.year}/{instance.innovation_id}/{filename}"
 
 
@@ -700,6 +729,23 @@ class Attachment(CaseFile):
         ordering = ["kind", "id"]
 
 
+class SessionFile(CaseFile):
+    """A photo or document of a mentoring session (foto/berkas sesi), checked by content like
+    evidence and served only to the case's viewers."""
+
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.CASCADE, related_name="session_files"
+    )
+    session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="files")
+
+    class Meta:
+        ordering = ["id"]
+
+    @property
+    def is_photo(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 LINK_MAX_LENGTH = 500
 
 # An indicator's parameters: 1, 2 or 3 (each indicator says what each one means).
@@ -735,3 +781,112 @@ class EvidenceItem(CaseFile):
 
     class Meta:
         ordering = ["indicator__number", "id"]
+
+
+# --- substitutes (Plt./Plh., a mentor on leave) ------------------------------------------------
+
+
+class Substitution(models.Model):
+    """Someone standing in for an absent person over a range of dates (WITA, both inclusive):
+    a Plt./Plh. for a unit's head, or a mentor taking over a mentor's assignment (unit and
+    programme year) while they are on leave.
+
+    The dates alone decide when it is in force (`in_force`): it starts and ends by itself, no job
+    runs. Ending it early stamps `ended_at`. Names and checks go through
+    mentoring.substitutions (who may name whom); people.actor_for gives the substitute the
+    absent person's powers while it is in force.
+    """
+
+    class Kind(models.TextChoices):
+        PLT = "plt", _("Plt. (pelaksana tugas) kepala")
+        PLH = "plh", _("Plh. (pelaksana harian) kepala")
+        MENTOR_LEAVE = "mentor_leave", _("Pengganti pendamping (cuti)")
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="substitutions", verbose_name=_("unit")
+    )
+    # Mentor leave: the programme year of the assignment taken over (none for a head).
+    year = models.PositiveIntegerField(_("tahun program"), null=True, blank=True)
+    absent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="absences",
+        verbose_name=_("yang digantikan"),
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="substitutions",
+        verbose_name=_("pengganti"),
+    )
+    starts = models.DateField(_("mulai"))
+    ends = models.DateField(_("sampai"), help_text=_("Hari terakhir (termasuk)."))
+    note = models.CharField(
+        _("keterangan"),
+        max_length=300,
+        blank=True,
+        help_text=_("Misalnya nomor surat perintah atau alasan."),
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditunjuk oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("diakhiri"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diakhiri oleh"),
+    )
+
+    class Meta:
+        ordering = ["starts", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gte=models.F("starts")),
+                name="substitution_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(substitute=models.F("absent")),
+                name="substitution_not_self",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="mentor_leave", year__isnull=False)
+                | models.Q(kind__in=["plt", "plh"], year__isnull=True),
+                name="substitution_year_for_mentor_leave",
+            ),
+        ]
+        indexes = [
+            # actor_for: what the person stands in for today.
+            models.Index(fields=["substitute", "ends"], name="substitution_substitute"),
+            # CasePeople: who stands in for a unit's head or mentors today.
+            models.Index(fields=["unit", "ends"], name="substitution_unit"),
+        ]
+        verbose_name = _("pengganti (Plt./Plh.)")
+        verbose_name_plural = _("pengganti (Plt./Plh.)")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.substitute} a.n. {self.absent} ({self.unit})"
+
+    @property
+    def for_head(self) -> bool:
+        return self.kind in SUBSTITUTE_HEAD_KINDS
+
+    def is_in_force(self, on) -> bool:
+        return self.ended_at is None and self.starts <= on <= self.ends
+
+    @classmethod
+    def in_force(cls, on) -> models.Q:
+        """The substitutions in force on the (WITA) date `on`, as a filter."""
+        return models.Q(ended_at__isnull=True, starts__lte=on, ends__gte=on)
+
+
+SUBSTITUTE_HEAD_KINDS = (Substitution.Kind.PLT, Substitution.Kind.PLH)

@@ -1,13 +1,25 @@
 """Who a person is in the organisation: their roles, the units they head or operate, the units
-they mentor per year. The process's policy (workflow.policy) decides from this what they may do.
+they mentor per year, and whom they stand in for today (a Plt./Plh. for a head, a mentor on
+leave). The process's policy (workflow.policy) decides from this what they may do.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, Group, User
-from django.db.models import Q, Value
+from django.db.models import CharField, IntegerField, Q, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
-from .models import Innovation, Membership, MentorAssignment, Role
+from .models import (
+    SUBSTITUTE_HEAD_KINDS,
+    Holder,
+    Innovation,
+    Membership,
+    MentorAssignment,
+    Role,
+    Substitution,
+)
 
 
 @dataclass
@@ -19,6 +31,10 @@ class Actor:
     head_of: frozenset[int] = frozenset()
     operator_of: frozenset[int] = frozenset()
     mentor_of: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    # Substitutions in force today: unit -> the absent head this person stands in for, and
+    # (unit, year) -> the mentor on leave. A substitute needs no role group of their own.
+    acting_head: Mapping[int, int] = field(default_factory=dict)
+    acting_mentor: Mapping[tuple[int, int], int] = field(default_factory=dict)
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -31,26 +47,64 @@ class Actor:
     def sees_everything(self) -> bool:
         return bool(self.roles & {Role.ADMIN, Role.VERIFIER, Role.OBSERVER})
 
-    def mentors(self, innovation: Innovation) -> bool:
-        return Role.MENTOR in self.roles and (innovation.unit_id, innovation.year) in self.mentor_of
+    def mentors_in_own_right(self, unit_id: int, year: int) -> bool:
+        return Role.MENTOR in self.roles and (unit_id, year) in self.mentor_of
 
-    def is_head_of(self, unit_id: int) -> bool:
+    def mentors(self, innovation: Innovation) -> bool:
+        """Assigned to the case's unit and year, or standing in for its mentor on leave."""
+        pair = (innovation.unit_id, innovation.year)
+        return self.mentors_in_own_right(*pair) or pair in self.acting_mentor
+
+    def heads_in_own_right(self, unit_id: int) -> bool:
         return Role.OPD_HEAD in self.roles and unit_id in self.head_of
 
+    def is_head_of(self, unit_id: int) -> bool:
+        """Heads the unit, or stands in for its head today (Plt./Plh.)."""
+        return self.heads_in_own_right(unit_id) or unit_id in self.acting_head
+
+    def operates(self, unit_id: int) -> bool:
+        return Role.OPD_OPERATOR in self.roles and unit_id in self.operator_of
+
     def works_in(self, unit_id: int) -> bool:
-        return self.is_head_of(unit_id) or (
-            Role.OPD_OPERATOR in self.roles and unit_id in self.operator_of
-        )
+        return self.is_head_of(unit_id) or self.operates(unit_id)
 
     @property
     def own_units(self) -> frozenset[int]:
-        """The units the person heads or operates, with the role group that makes it count."""
-        return frozenset(unit for unit in self.head_of | self.operator_of if self.works_in(unit))
+        """The units the person heads (or stands in for the head of) or operates, with the role
+        group that makes it count."""
+        units = self.head_of | self.operator_of | frozenset(self.acting_head)
+        return frozenset(unit for unit in units if self.works_in(unit))
+
+    @property
+    def headed_units(self) -> frozenset[int]:
+        """The units whose head's powers the person holds today, own or as a substitute."""
+        own = self.head_of if Role.OPD_HEAD in self.roles else frozenset()
+        return own | frozenset(self.acting_head)
+
+    @property
+    def mentored(self) -> frozenset[tuple[int, int]]:
+        """(unit, year) pairs the person mentors today, assigned or as a substitute."""
+        own = self.mentor_of if Role.MENTOR in self.roles else frozenset()
+        return own | frozenset(self.acting_mentor)
+
+    def acting_for(self, innovation: Innovation, holder: str) -> int | None:
+        """The absent person on whose behalf (a.n.) this person takes a move held by `holder`
+        on the case; None when they may take it in their own right (the absent head or mentor
+        themselves, an operator submitting, a co-mentor completing)."""
+        unit, year = innovation.unit_id, innovation.year
+        if holder == Holder.HEAD and not self.heads_in_own_right(unit):
+            return self.acting_head.get(unit)
+        if holder == Holder.OPD and not (self.heads_in_own_right(unit) or self.operates(unit)):
+            return self.acting_head.get(unit)
+        if holder == Holder.MENTOR and not self.mentors_in_own_right(unit, year):
+            return self.acting_mentor.get((unit, year))
+        return None
 
 
 def _actor_rows(user: User):
     """(kind, role name, unit id, year) for the user's groups, memberships and mentor
-    assignments: one query."""
+    assignments, and (substitution kind, absent person's id, unit id, year) for the
+    substitutions in force today (WITA): one query."""
     groups = (
         Group.objects.filter(user=user)
         .annotate(kind=Value("role"), unit=Value(0), year=Value(0))
@@ -66,7 +120,16 @@ def _actor_rows(user: User):
         .annotate(kind=Value("mentor"), name=Value(""))
         .values_list("kind", "name", "unit_id", "year")
     )
-    return groups.union(members, mentors, all=True)
+    acting = (
+        Substitution.objects.filter(Substitution.in_force(timezone.localdate()), substitute=user)
+        .annotate(
+            name=Cast("absent_id", output_field=CharField()),
+            assigned=Coalesce("year", Value(0), output_field=IntegerField()),
+        )
+        .values_list("kind", "name", "unit_id", "assigned")
+        .order_by()
+    )
+    return groups.union(members, mentors, acting, all=True)
 
 
 def actor_for(user: User | AnonymousUser) -> Actor:
@@ -80,6 +143,8 @@ def actor_for(user: User | AnonymousUser) -> Actor:
     heads: set[int] = set()
     operators: set[int] = set()
     mentor_of: set[tuple[int, int]] = set()
+    acting_head: dict[int, int] = {}
+    acting_mentor: dict[tuple[int, int], int] = {}
     for kind, name, unit_id, year in _actor_rows(user):
         if kind == "role":
             roles.add(name)
@@ -87,6 +152,10 @@ def actor_for(user: User | AnonymousUser) -> Actor:
             heads.add(unit_id)
         elif kind == Membership.Position.OPERATOR:
             operators.add(unit_id)
+        elif kind in SUBSTITUTE_HEAD_KINDS:
+            acting_head[unit_id] = int(name)
+        elif kind == Substitution.Kind.MENTOR_LEAVE:
+            acting_mentor[(unit_id, year)] = int(name)
         else:
             mentor_of.add((unit_id, year))
     actor = Actor(
@@ -95,6 +164,8 @@ def actor_for(user: User | AnonymousUser) -> Actor:
         head_of=frozenset(heads),
         operator_of=frozenset(operators),
         mentor_of=frozenset(mentor_of),
+        acting_head=acting_head,
+        acting_mentor=acting_mentor,
     )
     setattr(user, "_pandu_actor", actor)  # noqa: B010  (kept on the user object of the request)
     return actor

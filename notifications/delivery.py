@@ -15,7 +15,11 @@ import time
 import urllib.error
 import urllib.request
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -70,6 +74,34 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path else ""
 
 
+# Set while back-dated history is written (manage.py seed_demo): see recorded_as_delivered.
+_recording_history: ContextVar[bool] = ContextVar("recording_history", default=False)
+
+
+@contextmanager
+def recorded_as_delivered() -> Iterator[None]:
+    """Inside, every new delivery row is written as already sent and no task is enqueued.
+
+    For back-dated history (the demo seed): its notifications belong to the past, so sending
+    them now would mail and post news that never happened. Live actions outside still deliver.
+    """
+    token = _recording_history.set(True)
+    try:
+        yield
+    finally:
+        _recording_history.reset(token)
+
+
+def initial_state(*, has_address: bool) -> dict[str, Any]:
+    """Status fields of a new delivery: pending (to send), skipped without an address, or
+    sent already while history is recorded (then nothing is enqueued: only pending rows are)."""
+    if not has_address:
+        return {"status": DeliveryStatus.SKIPPED}
+    if _recording_history.get():
+        return {"status": DeliveryStatus.SENT, "sent_at": timezone.now()}
+    return {"status": DeliveryStatus.PENDING}
+
+
 # --- scheduling (inside the notification's transaction) ---------------------------------------
 
 
@@ -94,15 +126,16 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
     now = timezone.now()
     rows = []
     for n in notifications:
+        if n.inbox_only:  # an absent person whose substitute is told: inbox only
+            continue
         mode = stored.get((n.recipient_id, n.kind)) or DEFAULT_EMAIL_MODE.get(n.kind)
         if mode == EmailMode.IMMEDIATE:
-            has_address = bool(emails.get(n.recipient_id))
             rows.append(
                 Delivery(
                     recipient_id=n.recipient_id,
                     channel=Channel.EMAIL,
                     notification=n,
-                    status=DeliveryStatus.PENDING if has_address else DeliveryStatus.SKIPPED,
+                    **initial_state(has_address=bool(emails.get(n.recipient_id))),
                     next_attempt_at=now,
                     created_at=now,
                 )
@@ -113,6 +146,7 @@ def schedule(notifications: list[Notification]) -> list[Delivery]:
                     recipient_id=n.recipient_id,
                     channel=Channel.WEBHOOK,
                     notification=n,
+                    **initial_state(has_address=True),
                     next_attempt_at=now,
                     created_at=now,
                 )
@@ -372,7 +406,7 @@ def schedule_digests(*, day: date) -> dict[str, int]:
     start, end = _day_bounds(day)
     by_user: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for pk, user_id, kind in Notification.objects.filter(
-        created_at__gte=start, created_at__lt=end
+        created_at__gte=start, created_at__lt=end, inbox_only=False
     ).values_list("pk", "recipient_id", "kind"):
         by_user[user_id].append((pk, kind))
     done = set(
@@ -393,7 +427,6 @@ def schedule_digests(*, day: date) -> dict[str, int]:
         ids = [pk for pk, kind in by_user[user_id] if modes.get(kind) == EmailMode.DAILY]
         if not ids:
             continue
-        status = DeliveryStatus.PENDING if emails.get(user_id) else DeliveryStatus.SKIPPED
         try:
             with transaction.atomic():
                 delivery = Delivery.objects.create(
@@ -401,15 +434,15 @@ def schedule_digests(*, day: date) -> dict[str, int]:
                     channel=Channel.DIGEST,
                     digest_date=day,
                     notification_ids=ids,
-                    status=status,
+                    **initial_state(has_address=bool(emails.get(user_id))),
                     next_attempt_at=timezone.now(),
                 )
         except IntegrityError:
             continue  # a concurrent run made it first
         created += 1
-        if status == DeliveryStatus.PENDING:
+        if delivery.status == DeliveryStatus.PENDING:
             pending.append(delivery.pk)
-        else:
+        elif delivery.status == DeliveryStatus.SKIPPED:
             skipped += 1
     enqueue(pending)
     return {"digests": created, "skipped": skipped}

@@ -50,6 +50,9 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+    # For someone whose substitute (Plt./Plh., a mentor's substitute) is told as well: shown
+    # in the inbox and pushed, never e-mailed nor sent to the webhook.
+    inbox_only = models.BooleanField(_("hanya di kotak masuk"), default=False)
 
     class Meta:
         ordering = ["id"]

@@ -74,6 +74,7 @@ def notify_case_moved(
                     innovation=innovation,
                     event=event,
                     created_at=now,
+                    inbox_only=user_id in plan.inbox_only,
                 )
                 for user_id in sorted(recipients)
             )
@@ -105,6 +106,7 @@ def notify_deadlines(*, alerts) -> list[Notification]:
                     url=url,
                     innovation=innovation,
                     created_at=now,
+                    inbox_only=user_id in getattr(alert, "inbox_only", ()),
                 )
                 for user_id in sorted(alert.recipients)
             )

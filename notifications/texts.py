@@ -100,6 +100,7 @@ CASE_TEXTS: dict[str, Callable[[CaseEvent, Innovation], Text]] = {
 }
 
 
+# `due_date` is the stage visit's last working day to act (workflow.deadlines).
 def _deadline_values(stage: str, due_date: dt.date) -> dict[str, str]:
     return {"stage": _stage(stage), "date": date_format(due_date, "j F Y")}
 
@@ -114,14 +115,14 @@ def due_soon(innovation: Innovation, stage: str, due_date: dt.date) -> Text:
 def overdue(innovation: Innovation, stage: str, due_date: dt.date) -> Text:
     return Text(
         _("Lewat tenggat: %(name)s") % {"name": innovation.name},
-        _("Tahap %(stage)s lewat tenggat sejak %(date)s.") % _deadline_values(stage, due_date),
+        _("Tenggat tahap %(stage)s, %(date)s, sudah lewat.") % _deadline_values(stage, due_date),
     )
 
 
 def escalated(innovation: Innovation, stage: str, due_date: dt.date) -> Text:
     return Text(
         _("Eskalasi: %(name)s") % {"name": innovation.name},
-        _("Tahap %(stage)s masih lewat tenggat sejak %(date)s setelah masa tenggang.")
+        _("Tenggat tahap %(stage)s, %(date)s, sudah lewat dan masa tenggang sudah habis.")
         % _deadline_values(stage, due_date),
     )
 

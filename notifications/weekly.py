@@ -32,7 +32,8 @@ from workflow.selectors import CasePeople
 from . import delivery as deliveries
 from .models import Channel, Delivery, DeliveryStatus, EmailMode, Kind, NotificationPreference
 
-# "Due soon": the visit falls overdue within this many working days after the digest's day.
+# "Due soon": the visit's due date (its last working day to act) is the digest's day or one of
+# this many working days after it.
 DUE_SOON_WORKING_DAYS = 5
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -142,9 +143,7 @@ def schedule_weekly_digests(*, week: dt.date | None = None) -> dict:
                 channel=Channel.WEEKLY,
                 digest_date=monday,
                 content={"week": week_label(monday), "as_of": as_of.isoformat(), "cases": listed},
-                status=DeliveryStatus.PENDING
-                if (emails.get(user_id) or "").strip()
-                else DeliveryStatus.SKIPPED,
+                **deliveries.initial_state(has_address=bool((emails.get(user_id) or "").strip())),
                 next_attempt_at=now,
                 created_at=now,
             )
@@ -173,7 +172,7 @@ def schedule_weekly_digests(*, week: dt.date | None = None) -> dict:
 # --- the e-mail (inside the delivery task, in the site language) ------------------------------
 
 
-def _case_lines(case: dict) -> list[str]:
+def _case_lines(case: dict, *, as_of: str) -> list[str]:
     details = [
         _("Tahap: %(stage)s") % {"stage": Stage(case["stage"]).label},
         _("Menunggu: %(holder)s") % {"holder": Holder(case["holder"]).label},
@@ -181,6 +180,8 @@ def _case_lines(case: dict) -> list[str]:
     ]
     if case["overdue_days"]:
         details.append(_("lewat %(days)d hari kerja") % {"days": case["overdue_days"]})
+    elif case["due"] == as_of:
+        details.append(_("hari ini hari terakhir"))
     lines = [f"- {case['name']} ({case['unit']})", "  " + " · ".join(details)]
     if case["url"]:
         lines.append("  " + deliveries.absolute_url(case["url"]))
@@ -207,7 +208,7 @@ def send_weekly_digest(delivery: Delivery, attempt_number: int) -> None:
         if group:
             lines += ["", title % {"count": len(group)}]
             for case in group:
-                lines += _case_lines(case)
+                lines += _case_lines(case, as_of=content["as_of"])
     subject = _("Ringkasan tenggat minggu %(week)s: %(overdue)d lewat tenggat, %(soon)d segera") % {
         "week": content["week"],
         "overdue": len(overdue),

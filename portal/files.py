@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from audit.models import DownloadKind
 from audit.services import record_download
-from mentoring.models import Attachment, EvidenceItem
+from mentoring.models import Attachment, EvidenceItem, SessionFile
 from mentoring.people import actor_for
 from workflow import policy
 
@@ -49,4 +49,14 @@ def attachment_file(request, pk: int):
         request,
         get_object_or_404(Attachment.objects.select_related("innovation"), pk=pk),
         DownloadKind.ATTACHMENT,
+    )
+
+
+@login_required
+def session_file(request, pk: int):
+    """A mentoring session's photo or document."""
+    return _serve(
+        request,
+        get_object_or_404(SessionFile.objects.select_related("innovation"), pk=pk),
+        DownloadKind.SESSION_FILE,
     )

@@ -2,6 +2,7 @@
 
 import copy
 import uuid
+from collections.abc import Sequence
 from typing import cast
 
 from django import forms
@@ -12,6 +13,7 @@ from mentoring.models import (
     PARAMETERS,
     RANCANG_BANGUN_SECTIONS,
     Attachment,
+    EvidenceItem,
     Indicator,
     Innovation,
     MentoringSession,
@@ -34,6 +36,32 @@ def _apply_widgets(form: forms.BaseForm) -> None:
             field.widget.attrs.setdefault("rows", 4)
         elif isinstance(field.widget, forms.SelectMultiple):
             field.widget.attrs.setdefault("size", 6)
+
+
+def _related_urusan_widget(form: forms.BaseForm) -> None:
+    """ "Urusan terkait" as a checkbox list with a search box (portal/case.js), never offering
+    the main urusan: the script hides the one chosen above, the form refuses it."""
+    if "related_urusan" not in form.fields:
+        return
+    field = cast(forms.ModelMultipleChoiceField, form.fields["related_urusan"])
+    field.widget = forms.CheckboxSelectMultiple(
+        attrs={"class": "pi-multi", "data-exclude-from": "id_main_urusan"}
+    )
+    field.widget.choices = field.choices
+    field.help_text = _("Pilih urusan lain yang juga disentuh inovasi ini (selain urusan utama).")
+    if "main_urusan" not in form.fields:
+        main = getattr(form.instance, "main_urusan_id", None) if hasattr(form, "instance") else None
+        if main and field.queryset is not None:
+            field.queryset = field.queryset.exclude(pk=main)
+
+
+def _refuse_main_in_related(form: forms.BaseForm, data: dict) -> None:
+    main = data.get("main_urusan") or getattr(getattr(form, "instance", None), "main_urusan", None)
+    related = data.get("related_urusan") or []
+    if main is not None and any(u.pk == main.pk for u in related):
+        form.add_error(
+            "related_urusan", _("Urusan utama tidak boleh dipilih lagi sebagai urusan terkait.")
+        )
 
 
 def set_service_errors(form: forms.BaseForm, fields: dict[str, list[str]]) -> None:
@@ -73,6 +101,12 @@ class InnovationCreateForm(forms.ModelForm):
         unit.queryset = Unit.objects.filter(pk__in=units)
         unit.empty_label = None
         _apply_widgets(self)
+        _related_urusan_widget(self)
+
+    def clean(self):
+        data = super().clean() or {}
+        _refuse_main_in_related(self, data)
+        return data
 
     def _post_clean(self) -> None:
         # The service builds and saves the innovation; skip ModelForm's instance handling.
@@ -98,6 +132,7 @@ class InnovationEditForm(forms.ModelForm):
             if name not in editable:
                 del self.fields[name]
         _apply_widgets(self)
+        _related_urusan_widget(self)
         if "priorities" in self.fields:
             priorities = cast(forms.ModelMultipleChoiceField, self.fields["priorities"])
             priorities.queryset = NationalPriority.objects.filter(year=self.instance.year)
@@ -112,6 +147,12 @@ class InnovationEditForm(forms.ModelForm):
                     "n": rules.min_section_words
                 }
 
+    def clean(self):
+        data = super().clean() or {}
+        if "related_urusan" in self.fields:
+            _refuse_main_in_related(self, data)
+        return data
+
     def _post_clean(self) -> None:
         # The service validates and saves; skip ModelForm's instance assignment/validation.
         pass
@@ -120,10 +161,34 @@ class InnovationEditForm(forms.ModelForm):
         return cast(ProfileChanges, {name: self.cleaned_data[name] for name in self.fields})
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content in the service."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class SessionForm(forms.ModelForm):
     class Meta:
         model = MentoringSession
         fields = ["date", "mode", "topic", "notes"]
+
+    # Not "files": a form's `files` is its uploaded-file dictionary.
+    uploads = MultipleFileField(
+        label=_("Foto dan dokumen sesi"),
+        required=False,
+        help_text=_("Foto kegiatan, daftar hadir, notulen: PDF, gambar atau dokumen perkantoran."),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
@@ -145,6 +210,27 @@ class FollowUpForm(forms.Form):
 
 
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=10)
+
+
+class AttendeeForm(forms.Form):
+    """One attendee of a session: a name and a role (an empty row is skipped; a role needs a
+    name)."""
+
+    name = forms.CharField(label=_("Nama peserta"), max_length=150, required=False)
+    role = forms.CharField(label=_("Peran/jabatan"), max_length=150, required=False)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("role") and not data.get("name"):
+            self.add_error("name", _("Nama peserta wajib diisi."))
+        return data
+
+
+AttendeeFormSet = forms.formset_factory(AttendeeForm, extra=3, max_num=50)
+
+
+class FollowUpDoneForm(forms.Form):
+    done = forms.BooleanField(required=False)
 
 
 class EvidenceForm(forms.Form):
@@ -200,22 +286,47 @@ class AttachmentForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """One evidence item's review; shows the saved result, and offers only the parameters up to
+    the one the OPD chose."""
+
     valid = forms.TypedChoiceField(
         label=_("Hasil"),
         coerce=lambda v: v == "1",
         choices=[("1", _("Valid")), ("0", _("Tidak valid"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+        widget=forms.RadioSelect(attrs={"class": "pi-choice"}),
     )
     verified_parameter = forms.TypedChoiceField(
-        label=_("Parameter terverifikasi (jika diturunkan)"),
+        label=_("Parameter terverifikasi"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", _("sesuai pilihan OPD")), ("1", "1"), ("2", "2"), ("3", "3")],
+        help_text=_("Turunkan bila data dukung hanya mendukung parameter yang lebih rendah."),
     )
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Wajib bila tidak valid."),
+    )
+
+    def __init__(self, *args, item: EvidenceItem | None = None, **kwargs) -> None:
+        if item is not None and item.review != EvidenceItem.Review.PENDING:
+            initial = kwargs.setdefault("initial", {})
+            initial.setdefault("valid", "1" if item.review == EvidenceItem.Review.VALID else "0")
+            initial.setdefault("note", item.review_note)
+            if item.verified_parameter and item.verified_parameter != item.parameter:
+                initial.setdefault("verified_parameter", str(item.verified_parameter))
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            cast(forms.ChoiceField, self.fields["verified_parameter"]).choices = [
+                ("", _("sesuai pilihan OPD (%(n)d)") % {"n": item.parameter}),
+                *((str(n), str(n)) for n in range(item.parameter - 1, 0, -1)),
+            ]
+
+
+class ReplaceEvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Berkas pengganti"))
 
 
 class ActionForm(forms.Form):
@@ -227,15 +338,25 @@ class ActionForm(forms.Form):
     expected_stage = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def __init__(self, *args, move: Transition | None, **kwargs) -> None:
+    def __init__(
+        self, *args, move: Transition | None, moves: Sequence[Transition] = (), **kwargs
+    ) -> None:
+        """One form for every action the person has now (the case page's action panel shares
+        its comment box between them); `move` is the action being sent."""
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("request_key", uuid.uuid4().hex)
-        if move is not None:
-            kwargs["initial"].setdefault("expected_stage", move.stage.value)
+        stage = move.stage if move is not None else (moves[0].stage if moves else None)
+        if stage is not None:
+            kwargs["initial"].setdefault("expected_stage", stage.value)
         super().__init__(*args, **kwargs)
-        if move is not None:
-            self.fields["comment"].widget.attrs.update(
-                {"rows": 3, "id": f"id_comment_{move.action.value}"}
+        comment = self.fields["comment"]
+        comment.label = _("Komentar / alasan")
+        comment.widget.attrs.update({"rows": 3})
+        needing = [str(m.action.label) for m in moves if m.comment_required]
+        if needing:
+            comment.help_text = _("Wajib diisi untuk: %(actions)s.") % {
+                "actions": ", ".join(needing)
+            }
+            comment.widget.attrs["data-required-for"] = " ".join(
+                m.action.value for m in moves if m.comment_required
             )
-            if move.comment_required:
-                self.fields["comment"].label = _("Komentar (wajib)")

@@ -2,19 +2,15 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, Site, route
-from viewflow.utils import viewprop
-from viewflow.workflow import STATUS, chart
-from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as flow_views
 
 from mentoring.people import actor_for
-from workflow import policy, selectors
+from workflow import policy
 from workflow.flows import InnovationFlow
 
 from . import urls as portal_urls
@@ -46,62 +42,11 @@ def _check_case(request, process_pk: int) -> None:
         raise PermissionDenied
 
 
-class ScopedProcessDetailView(flow_views.DetailProcessView):
-    """viewflow's process page, only for people who may see the case (policy.can_view)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _check_case(request, kwargs["process_pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-
 class ScopedChartView(flow_views.FlowChartView):
     def dispatch(self, request, *args, **kwargs):
         if "process_pk" in kwargs and request.user.is_authenticated:
             _check_case(request, kwargs["process_pk"])
         return super().dispatch(request, *args, **kwargs)
-
-
-class ScopedProcessListView(flow_views.DashboardProcessListView):
-    """viewflow's process list, limited to the cases the person may see."""
-
-    def get_queryset(self):
-        visible = selectors.visible_innovations(user=self.request.user).values("pk")
-        return super().get_queryset().filter(innovation__in=visible)
-
-
-class ScopedDashboardView(flow_views.DashboardView):
-    """viewflow's kanban board, limited to the cases the person may see."""
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        visible = InnovationFlow.process_class.objects.filter(
-            innovation__in=selectors.visible_innovations(user=user).values("pk")
-        ).values("pk")
-        tasks = InnovationFlow.task_class.objects.filter_available([InnovationFlow], user).filter(
-            process__in=visible
-        )
-        nodes, _ = chart.topsort(InnovationFlow)
-        end_nodes = [node for node in nodes if node.task_type == "END"]
-        columns = [
-            {
-                "node": node,
-                "node_ref": get_task_ref(node),
-                "tasks": tasks.filter(
-                    Q(finished__isnull=True) | Q(status=STATUS.ERROR), flow_task=node
-                )[: self.MAX_ROWS],
-            }
-            for node in nodes
-            if node.task_type == "HUMAN"
-        ]
-        # Skip DashboardView's own, unscoped queries; keep the rest of the view's context.
-        return super(flow_views.DashboardView, self).get_context_data(
-            columns=columns,
-            start_nodes=[],
-            end_nodes=end_nodes,
-            finished=tasks.filter(finished__isnull=False, flow_task__in=end_nodes)[: self.MAX_ROWS],
-            **kwargs,
-        )
 
 
 def process_cancel_to_case_page(request, process_pk: int):
@@ -111,23 +56,55 @@ def process_cancel_to_case_page(request, process_pk: int):
     return redirect("portal:innovation-detail", pk=innovation_id)
 
 
-class ScopedTaskListView(flow_views.DashboardTaskListView):
-    """viewflow's list of all tasks, limited to the cases the person may see."""
+def process_detail_to_case_page(request, process_pk: int, **kwargs):
+    """viewflow's process page (internal ids, task rows) is the case page for people."""
+    return process_cancel_to_case_page(request, process_pk)
 
-    @viewprop
-    def queryset(self):
-        visible = InnovationFlow.process_class.objects.filter(
-            innovation__in=selectors.visible_innovations(user=self.request.user).values("pk")
-        ).values("pk")
-        return super().queryset.filter(process__in=visible)
+
+def to_portal(name: str):
+    """viewflow's own inbox, queue, archive, board and lists: people have one inbox ("Tugas
+    saya") and one list of cases (the innovation list), so these lead there."""
+
+    @login_required
+    def view(request, *args, **kwargs):
+        return redirect(name)
+
+    return view
 
 
 class InnovationFlowApp(FlowAppViewset):
-    dashboard_view_class = ScopedDashboardView
-    process_detail_view_class = ScopedProcessDetailView
+    """The engine's screens, kept only as addresses: each leads to the portal's own page
+    (the app is left out of the menu, portal/site_menu.html)."""
+
     chart_view_class = ScopedChartView
-    process_list_view_class = ScopedProcessListView
-    task_list_view_class = ScopedTaskListView
+
+    @property
+    def dashboard_view(self):
+        return to_portal("portal:innovation-list")
+
+    @property
+    def process_list_view(self):
+        return to_portal("portal:innovation-list")
+
+    @property
+    def task_list_view(self):
+        return to_portal("portal:home")
+
+    @property
+    def inbox_view(self):
+        return to_portal("portal:home")
+
+    @property
+    def queue_view(self):
+        return to_portal("portal:home")
+
+    @property
+    def archive_view(self):
+        return to_portal("portal:innovation-list")
+
+    @property
+    def process_detail_view(self):
+        return login_required(process_detail_to_case_page)
 
     @property
     def process_cancel_view(self):
@@ -136,6 +113,8 @@ class InnovationFlowApp(FlowAppViewset):
 
 class PanduSite(Site):
     title = _("Pandu Inovasi")
+    # One application for people (the portal); the engine's app is not listed.
+    menu_template_name = "portal/site_menu.html"
     primary_color = "#0d47a1"
     secondary_color = "#f9a825"
     portal_path = route("", PortalApp())

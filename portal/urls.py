@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import files, notification_views, views
+from . import files, notification_views, substitution_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,8 +22,19 @@ urlpatterns = [
         name="attachment-create",
     ),
     path("evidence/<id:pk>/review/", views.evidence_review, name="evidence-review"),
+    path("evidence/<id:pk>/replace/", views.evidence_replace, name="evidence-replace"),
+    path("evidence/<id:pk>/remove/", views.evidence_remove, name="evidence-remove"),
+    path(
+        "innovations/<id:pk>/evidence/mark-rest-valid/",
+        views.evidence_mark_rest_valid,
+        name="evidence-mark-rest-valid",
+    ),
     path("files/evidence/<id:pk>/", files.evidence_file, name="evidence-file"),
     path("files/attachments/<id:pk>/", files.attachment_file, name="attachment-file"),
+    path("files/sessions/<id:pk>/", files.session_file, name="session-file"),
+    path("follow-ups/<id:pk>/done/", views.follow_up_done, name="follow-up-done"),
+    path("substitutes/", substitution_views.substitution_list, name="substitutions"),
+    path("substitutes/<id:pk>/end/", substitution_views.substitution_end, name="substitution-end"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/read/", notification_views.notification_read, name="notifications-read"),
     path(

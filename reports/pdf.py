@@ -66,6 +66,28 @@ def _num(value, places: int = 2) -> str:
     return number_format(value, places, use_l10n=True, force_grouping=True)
 
 
+def _top_band_rows(estimate) -> list[list[str]]:
+    """The distance to the year's highest band (when it is not the next one) and every band's
+    thresholds, as the ruleset of the year gives them."""
+    rows = []
+    top = max(estimate.bands, key=lambda band: band.lower) if estimate.bands else None
+    if top and estimate.iid_exact < top.lower and top.name != estimate.next_predicate:
+        rows.append(
+            [
+                _("Selisih ke %(predicate)s") % {"predicate": top.name},
+                _("%(points)s poin") % {"points": _num(top.lower - estimate.iid_exact)},
+            ]
+        )
+    for band in estimate.bands:
+        rows.append(
+            [
+                _("Ambang %(predicate)s") % {"predicate": band.name},
+                f"{_num(band.lower)} – {_num(band.upper)}",
+            ]
+        )
+    return rows
+
+
 def _table(rows: list[list], widths: list[float], *, numeric_from: int = 1) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -184,6 +206,7 @@ def _estimate_section(report: YearlyReport, styles) -> list:
         [_("Perkiraan IID"), _num(estimate.iid)],
         [_("Predikat (perkiraan)"), estimate.predicate or "-"],
         [_("Selisih ke predikat berikutnya"), gap],
+        *_top_band_rows(estimate),
         [
             _("Urusan pelayanan dasar tercakup"),
             f"{len(estimate.yandas_covered)} / 6 ({_('minimal')} {estimate.yandas_required})",
@@ -205,7 +228,7 @@ def _estimate_section(report: YearlyReport, styles) -> list:
                 [
                     str(number),
                     Paragraph(escape(step.title), styles["cell"]),
-                    "+" + _num(step.iid_delta, 4),
+                    "+" + _num(step.iid_delta),
                 ]
             )
         steps = _table(step_rows, [1 * cm, WIDTH - 4 * cm, 3 * cm], numeric_from=2)
@@ -219,7 +242,7 @@ def _unit_table(report: YearlyReport, styles) -> Table:
         _("Unit"),
         _("Pendamping"),
         _("Inovasi"),
-        _("Lewat usulan"),
+        _("Lolos tahap usulan"),
         _("Terverifikasi"),
         _("Selesai"),
         _("Target"),
@@ -288,7 +311,7 @@ def yearly_report_pdf(report: YearlyReport) -> bytes:
             % {
                 "met": summary.met_count,
                 "units": summary.unit_count,
-                "percent": _num(summary.met_percent, 1),
+                "percent": _num(round(summary.met_percent), 0),
                 "year": report.year,
                 "missing": summary.unit_count - summary.met_count,
             },

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from mentoring.models import (
     Unit,
     UnitKind,
 )
+from mentoring.names import full_name_expression
 from mentoring.people import actor_for
 from scoring import selectors as scoring
 from workflow import selectors as case_selectors
@@ -51,11 +52,14 @@ class Table:
 
 
 def _lead_mentor(*, unit_ref, year_ref) -> Subquery:
-    """The username of the unit's lead mentor in the year, as a correlated subquery."""
+    """The name of the unit's lead mentor in the year (full name, else the username), as a
+    correlated subquery."""
     return Subquery(
         MentorAssignment.objects.filter(unit=unit_ref, year=year_ref, is_lead=True)
         .order_by("pk")
-        .values("mentor__username")[:1]
+        .annotate(person=full_name_expression("mentor__"))
+        .values("person")[:1],
+        output_field=CharField(),
     )
 
 
@@ -201,11 +205,11 @@ def visible_units(*, user: User, year: int) -> QuerySet[Unit]:
     actor = actor_for(user)
     if actor.sees_everything:
         return Unit.objects.all()
-    ids = set(actor.head_of) if actor.has("opd_head") else set()
+    # headed_units / mentored: own, or stood in for today (Plt./Plh., a mentor's substitute).
+    ids = set(actor.headed_units)
     if actor.has("opd_operator"):
         ids |= actor.operator_of
-    if actor.has("mentor"):
-        ids |= {unit_id for unit_id, assigned_year in actor.mentor_of if assigned_year == year}
+    ids |= {unit_id for unit_id, assigned_year in actor.mentored if assigned_year == year}
     return Unit.objects.filter(pk__in=ids)
 
 
@@ -269,7 +273,7 @@ def compliance_headers() -> list[str]:
         _("Jenis unit"),
         _("Pendamping utama"),
         _("Jumlah inovasi"),
-        _("Lewat usulan"),
+        _("Lolos tahap usulan"),
         _("Terverifikasi"),
         _("Selesai"),
         _("Target terpenuhi"),

@@ -17,7 +17,7 @@ MAY_IMPORT = {
     "submission": PROCESS | {"audit"},
     "dashboards": PROCESS | {"scoring", "submission"},
     "reports": PROCESS | {"scoring", "dashboards", "audit"},
-    "demo": PROCESS | {"scoring", "submission"},
+    "demo": PROCESS | {"scoring", "submission", "notifications"},
     "api": READS | {"notifications", "submission"},
     "portal": READS | {"notifications", "submission", "audit"},
 }

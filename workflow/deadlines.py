@@ -4,6 +4,13 @@ Every stay of a case in a stage is a `StageVisit` with its own due date, compute
 case enters the stage from that year's `SlaPolicy` and the calendar of the day: a later policy or
 holiday change applies to new visits only and never rewrites history.
 
+The due date is the LAST working day to act, as people read it. A stage of N working days entered
+on day D (at any hour, on any day) counts its days from the first working day after D: the N-th
+of them is the due date. On that day the case is due today (0 days overdue); it is overdue from
+the next working day on, and "N working days overdue" counts the working days after the due date
+up to today. A case whose due date falls before a weekend is therefore not overdue on the
+weekend, but on Monday (1 working day).
+
 Policies and the holiday set are cached in the process for `CACHE_SECONDS` (and dropped at once
 when this process saves one), so a case action pays two writes here, not extra reads.
 """
@@ -101,10 +108,19 @@ class WorkingCalendar:
         return weekdays - off
 
     def days_overdue(self, due_date: dt.date | None, today: dt.date) -> int:
-        """Working days a case has been overdue, the due date included (0 when not overdue)."""
-        if due_date is None or due_date > today:
+        """Working days after the due date up to `today` (0 on the due date and before it)."""
+        if due_date is None or due_date >= today:
             return 0
-        return self.count(due_date, today)
+        return self.count(due_date + dt.timedelta(days=1), today)
+
+    def overdue_from(self, due_date: dt.date) -> dt.date:
+        """The first day a case due on `due_date` counts as overdue: the next working day."""
+        return self.add(due_date, 1)
+
+    def overdue_cutoff(self, today: dt.date) -> dt.date:
+        """Due dates before this day are overdue on `today`: the last working day up to today
+        (so that an indexed `due_date < cutoff` agrees with `days_overdue(...) > 0`)."""
+        return today if self.is_working(today) else self.subtract(today, 1)
 
 
 _cache: dict = {}
@@ -222,20 +238,19 @@ def new_visit(
     days = sla.days_for(stage)
     if days is None:
         return visit
-    # Counting starts the day after entry: a visit of N working days is due (overdue) at the
-    # start of the N-th working day after the day it began.
+    # The entry day does not count (a case may arrive late in the day or on a holiday): the
+    # due date, the last day to act, is the N-th working day after the day the visit began.
     entered = timezone.localdate(at)
     due = cal.add(entered, days)
     last = last_day_before_close(year=year, stage=stage, cal=cal)
     close = national_close(year)
-    if last is not None and close is not None and entered <= close:
-        national_due = cal.add(last, 1)  # overdue from the next working day
-        if national_due < due:
-            due, visit.national = national_due, True
+    if last is not None and close is not None and entered <= close and last < due:
+        due, visit.national = last, True
     visit.sla_days = days
     visit.due_date = due
     visit.remind_on = cal.subtract(due, sla.reminder_lead_days)
-    visit.escalate_on = cal.add(due, sla.escalation_grace_days)
+    # Never before the overdue alert, which comes on the working day after the due date.
+    visit.escalate_on = cal.add(due, max(sla.escalation_grace_days, 1))
     visit.next_alert_on = visit.remind_on
     return visit
 
@@ -262,18 +277,26 @@ def enter_stage(
     return visit
 
 
+def alert_dates(visit: StageVisit) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """The days of the visit's alerts, in ALERT_KINDS order: the reminder, the overdue alert
+    (the working day after the due date) and the escalation."""
+    overdue_on = calendar().overdue_from(visit.due_date) if visit.due_date else None
+    return (visit.remind_on, overdue_on, visit.escalate_on)
+
+
 def pending_alerts(visit: StageVisit, *, today: dt.date) -> list[str]:
     """Alert kinds of `visit` due by `today` and not sent yet.
 
     A reminder that would arrive together with the overdue alert (the scan did not run for a
     while) is dropped: it would only say less than the alert beside it.
     """
-    dates = (visit.remind_on, visit.due_date, visit.escalate_on)
+    dates = alert_dates(visit)
     kinds: list[str] = []
     for index in range(visit.alerts_sent, len(ALERT_KINDS)):
         on = dates[index]
-        if on is not None and on <= today:
-            kinds.append(ALERT_KINDS[index])
+        if on is None or on > today:
+            break  # alerts go out in order: never an escalation before the overdue alert
+        kinds.append(ALERT_KINDS[index])
     if DeadlineAlert.Kind.OVERDUE in kinds and DeadlineAlert.Kind.DUE_SOON in kinds:
         kinds.remove(DeadlineAlert.Kind.DUE_SOON)
     return kinds
@@ -284,13 +307,13 @@ def mark_sent(visit: StageVisit, kinds: list[str]) -> None:
     if not kinds:
         return
     visit.alerts_sent = max(ALERT_KINDS.index(kind) for kind in kinds) + 1
-    dates = (visit.remind_on, visit.due_date, visit.escalate_on)
+    dates = alert_dates(visit)
     visit.next_alert_on = dates[visit.alerts_sent] if visit.alerts_sent < len(dates) else None
 
 
 def next_alert_after(visit: StageVisit, *, today: dt.date) -> dt.date | None:
     """The first unsent alert date after `today` (None when there is none)."""
-    dates = (visit.remind_on, visit.due_date, visit.escalate_on)
+    dates = alert_dates(visit)
     return next((d for d in dates[visit.alerts_sent :] if d is not None and d > today), None)
 
 
@@ -306,25 +329,29 @@ def with_deadline(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
     )
 
 
-def open_visit_due(*, on_or_before: dt.date | None = None, before: dt.date | None = None):
-    """An Exists() for cases whose open visit is due on/before or strictly before a date.
+def open_visit_due(*, before: dt.date) -> Exists:
+    """An Exists() for cases whose open visit's due date is strictly before `before`.
 
     Uses the partial index on the open visits' due date.
     """
-    visits = StageVisit.objects.filter(innovation=OuterRef("pk"), left_at__isnull=True)
-    if on_or_before is not None:
-        visits = visits.filter(due_date__lte=on_or_before)
-    if before is not None:
-        visits = visits.filter(due_date__lt=before)
-    return Exists(visits)
+    return Exists(
+        StageVisit.objects.filter(
+            innovation=OuterRef("pk"), left_at__isnull=True, due_date__lt=before
+        )
+    )
+
+
+def overdue_cutoff(today: dt.date | None = None) -> dt.date:
+    """Open visits due before this day are overdue `today` (see WorkingCalendar)."""
+    return calendar().overdue_cutoff(today or timezone.localdate())
 
 
 def days_overdue(due_date: dt.date | None, *, today: dt.date | None = None) -> int:
-    """Working days the case has been overdue, the due date included (0 when not overdue).
+    """Working days after the due date up to today (0 on the due date and before it).
 
     Reads the calendar only for overdue rows, so a list of cases on time costs no query.
     """
     today = today or timezone.localdate()
-    if due_date is None or due_date > today:
+    if due_date is None or due_date >= today:
         return 0
     return calendar().days_overdue(due_date, today)

@@ -1,16 +1,26 @@
 """The case's history: one typed function per kind of entry, each writing one `CaseEvent` and
-announcing it (`signals.case_moved`) inside the caller's transaction."""
+announcing it (`signals.case_moved`) inside the caller's transaction.
+
+An entry made by a substitute (a Plt./Plh. for the unit's head, a mentor's substitute) records
+on whose behalf (`on_behalf_of`): the holder of the move is asked of the actor's snapshot.
+"""
 
 from typing import TypedDict
 
 from django.contrib.auth.models import User
 
-from mentoring.models import Innovation
+from mentoring.models import Holder, Innovation
+from mentoring.people import actor_for
 
 from .guards import InvalidEvidence
 from .lifecycle import EventKind, Transition
 from .models import CaseEvent
 from .signals import case_moved
+
+
+def _on_behalf_of(actor: User, innovation: Innovation, holder: str) -> int | None:
+    """The absent person `actor` stands in for when taking a move held by `holder`."""
+    return actor_for(actor).acting_for(innovation, holder)
 
 
 class MovePayload(TypedDict, total=False):
@@ -24,6 +34,7 @@ def created(*, innovation: Innovation, actor: User) -> CaseEvent:
     event = CaseEvent.objects.create(
         innovation=innovation,
         actor=actor,
+        on_behalf_of_id=_on_behalf_of(actor, innovation, Holder.OPD),
         action=EventKind.CREATED,
         from_stage="",
         to_stage=innovation.stage,
@@ -42,6 +53,7 @@ def moved(
     event = CaseEvent.objects.create(
         innovation=innovation,
         actor=actor,
+        on_behalf_of_id=_on_behalf_of(actor, innovation, transition.holder),
         action=EventKind(transition.action.value),
         from_stage=transition.stage,
         to_stage=innovation.stage,
@@ -65,6 +77,32 @@ def entered_nationally(*, innovation: Innovation, actor: User, reference: str) -
         from_stage=innovation.stage,
         to_stage=innovation.stage,
         data=EntryPayload(reference=reference),
+    )
+    case_moved.send(sender=CaseEvent, event=event, innovation=innovation, transition=None)
+    return event
+
+
+class EvidencePayload(TypedDict, total=False):
+    """What an evidence change's entry carries: the item, its indicator and the files."""
+
+    evidence: int
+    indicator: str
+    old_name: str
+    new_name: str
+
+
+def evidence_changed(
+    *, innovation: Innovation, actor: User, kind: EventKind, payload: EvidencePayload
+) -> CaseEvent:
+    """An evidence file was replaced or an item removed (the case does not move)."""
+    event = CaseEvent.objects.create(
+        innovation=innovation,
+        actor=actor,
+        on_behalf_of_id=_on_behalf_of(actor, innovation, Holder.OPD),
+        action=kind,
+        from_stage=innovation.stage,
+        to_stage=innovation.stage,
+        data=payload,
     )
     case_moved.send(sender=CaseEvent, event=event, innovation=innovation, transition=None)
     return event

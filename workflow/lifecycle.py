@@ -41,6 +41,8 @@ class EventKind(models.TextChoices):
 
     CREATED = "create", _("Membuat usulan")
     ENTERED_NATIONALLY = "national_entry", _("Mencatat entri portal nasional")
+    EVIDENCE_REPLACED = "evidence_replace", _("Mengganti berkas data dukung")
+    EVIDENCE_REMOVED = "evidence_remove", _("Menghapus data dukung")
     SUBMITTED = Action.SUBMIT.value, Action.SUBMIT.label
     APPROVED = Action.APPROVE.value, Action.APPROVE.label
     RETURNED = Action.RETURN.value, Action.RETURN.label

@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from mentoring.models import Holder, Innovation, Stage
+from mentoring.names import full_name
 
 from .lifecycle import DEFAULT_SLA_DAYS, EventKind
 
@@ -36,6 +38,16 @@ class CaseEvent(models.Model):
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The absent head or mentor the actor stood in for (a Plt./Plh. or a mentor's substitute):
+    # shown as "<actor> a.n. <on_behalf_of>". Empty when they acted in their own right.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("atas nama"),
+    )
     at = models.DateTimeField(_("waktu"), auto_now_add=True)
     action = models.CharField(_("aksi"), max_length=20, choices=EventKind.choices)
     from_stage = models.CharField(_("dari"), max_length=20, choices=Stage.choices, blank=True)
@@ -48,6 +60,17 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["innovation", "at"])]
         verbose_name = _("riwayat")
         verbose_name_plural = _("riwayat")
+
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as the history shows it: "Name", or "Substitute a.n. Absent head"."""
+        name = full_name(self.actor)
+        if self.on_behalf_of_id is None:
+            return name
+        return gettext("%(actor)s a.n. %(absent)s") % {
+            "actor": name,
+            "absent": full_name(self.on_behalf_of),
+        }
 
 
 class ActionReceipt(models.Model):
@@ -177,9 +200,10 @@ class Holiday(models.Model):
 class StageVisit(models.Model):
     """One stay of a case in one stage (a return starts a new visit): its own clock.
 
-    `due_date` is the first working day on which the case counts as overdue. The alert dates are
-    fixed at entry; `next_alert_on` is the date of the next alert still to send, so the scan
-    reads only the visits that have something to say today.
+    `due_date` is the last working day to act; the case counts as overdue from the next working
+    day (workflow.deadlines). The reminder and escalation dates are fixed at entry;
+    `next_alert_on` is the date of the next alert still to send, so the scan reads only the
+    visits that have something to say today.
     """
 
     innovation = models.ForeignKey(

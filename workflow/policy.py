@@ -20,11 +20,7 @@ def can_view(actor: Actor, innovation: Innovation) -> bool:
 
 def can_view_unit(actor: Actor, unit_id: int, year: int) -> bool:
     """The person may see the unit's cases of the year (can_view, for a whole unit)."""
-    return (
-        actor.sees_everything
-        or actor.works_in(unit_id)
-        or (actor.has(Role.MENTOR) and (unit_id, year) in actor.mentor_of)
-    )
+    return actor.sees_everything or actor.works_in(unit_id) or (unit_id, year) in actor.mentored
 
 
 def visible_scope(actor: Actor) -> Q:
@@ -32,16 +28,14 @@ def visible_scope(actor: Actor) -> Q:
     if actor.sees_everything:
         return Q()
     scope = Q(pk__in=[])
-    units: set[int] = set()
-    if actor.has(Role.OPD_HEAD):
-        units |= actor.head_of
+    # Substitutes (Plt./Plh., a mentor on leave) see what the person they stand in for sees.
+    units: set[int] = set(actor.headed_units)
     if actor.has(Role.OPD_OPERATOR):
         units |= actor.operator_of
     if units:
         scope |= Q(unit_id__in=units)
-    if actor.has(Role.MENTOR):
-        for unit_id, year in actor.mentor_of:
-            scope |= Q(unit_id=unit_id, year=year)
+    for unit_id, year in actor.mentored:
+        scope |= Q(unit_id=unit_id, year=year)
     return scope
 
 
@@ -108,6 +102,11 @@ def editable_fields(actor: Actor, innovation: Innovation) -> frozenset[str]:
 
 def can_log_session(actor: Actor, innovation: Innovation) -> bool:
     return innovation.stage in (Stage.MENTORING, Stage.PACKAGING) and actor.mentors(innovation)
+
+
+def can_mark_follow_up(actor: Actor, innovation: Innovation) -> bool:
+    """Mark a session's follow-up done or open again: the case's mentor or the unit's people."""
+    return actor.mentors(innovation) or actor.works_in(innovation.unit_id)
 
 
 def can_upload_evidence(actor: Actor, innovation: Innovation) -> bool:

@@ -29,6 +29,9 @@ class DeadlineNotice:
     visit: StageVisit
     kind: str
     recipients: frozenset[int]
+    # Recipients with a substitute in force (an absent head or mentor): told in the inbox
+    # only, no e-mail; their substitute is among the recipients.
+    inbox_only: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -67,7 +70,9 @@ def _scan_batch(*, today: dt.date, batch_size: int, result: ScanResult) -> int:
         # Belt and braces: a visit whose alert exists already (restored backup, hand edit)
         # is moved on without sending it again.
         sent = set(DeadlineAlert.objects.filter(visit__in=visits).values_list("visit_id", "kind"))
-        people = CasePeople((v.innovation.unit_id, v.innovation.year) for v in visits)
+        people = CasePeople(
+            ((v.innovation.unit_id, v.innovation.year) for v in visits), today=today
+        )
         now = timezone.now()
         notices, alerts = [], []
         for visit in visits:
@@ -84,7 +89,15 @@ def _scan_batch(*, today: dt.date, batch_size: int, result: ScanResult) -> int:
                 alerts.append(
                     DeadlineAlert(visit=visit, kind=kind, sent_at=now, recipients=len(recipients))
                 )
-                notices.append(DeadlineNotice(visit=visit, kind=kind, recipients=recipients))
+                absent = people.absent(visit.innovation.unit_id, visit.innovation.year)
+                notices.append(
+                    DeadlineNotice(
+                        visit=visit,
+                        kind=kind,
+                        recipients=recipients,
+                        inbox_only=recipients & absent,
+                    )
+                )
                 result.counts[kind] += 1
         DeadlineAlert.objects.bulk_create(alerts, ignore_conflicts=True)
         StageVisit.objects.bulk_update(visits, ["alerts_sent", "next_alert_on"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core import params as core_params
 from core.errors import GuardFailed
 from mentoring.models import (
+    SUBSTITUTE_HEAD_KINDS,
     EvidenceItem,
     Holder,
     Innovation,
@@ -22,6 +23,7 @@ from mentoring.models import (
     MentorAssignment,
     MentoringSession,
     Role,
+    Substitution,
 )
 from mentoring.people import ACTIVE_MEMBER, ACTIVE_MENTOR, actor_for
 from mentoring.selectors import search_innovations
@@ -35,12 +37,19 @@ from .models import CaseEvent
 class CasePeople:
     """The people around many cases at once: a fixed number of queries for any number.
 
-    `cases` are (unit_id, year) pairs. Memberships and mentor assignments are read on first use
-    (one query each); the verifier and admin groups only when asked for (one query each).
+    `cases` are (unit_id, year) pairs. Memberships, mentor assignments and the substitutions in
+    force on `today` (default: today, WITA) are read on first use (one query each); the
+    verifier and admin groups only when asked for (one query each).
+
+    A substitute counts as what they stand in for: a Plt./Plh. among the unit's heads, a
+    mentor's substitute among the unit's mentors (and leads, when the absent one leads), so
+    that task owners, notifications and deadline alerts reach them. The absent people stay
+    in too (they may still act); `absent` names them, so that they are told in the inbox only.
     """
 
-    def __init__(self, cases: Iterable[tuple[int, int]]) -> None:
+    def __init__(self, cases: Iterable[tuple[int, int]], today: dt.date | None = None) -> None:
         self.cases = set(cases)
+        self.today = today
         self._groups: dict[str, set[int]] = {}
 
     @cached_property
@@ -65,18 +74,43 @@ class CasePeople:
             rows[(unit_id, year)][mentor_id] = is_lead
         return rows
 
+    @cached_property
+    def _acting(self) -> dict[tuple[int, int], dict[int, int]]:
+        """(unit, 0) -> {substitute: absent head}; (unit, year) -> {substitute: absent mentor},
+        for the substitutions in force."""
+        rows: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+        for unit_id, year, kind, substitute_id, absent_id in Substitution.objects.filter(
+            Substitution.in_force(self.today or timezone.localdate()),
+            substitute__is_active=True,
+            unit_id__in={unit for unit, _year in self.cases},
+        ).values_list("unit_id", "year", "kind", "substitute_id", "absent_id"):
+            key = (unit_id, 0) if kind in SUBSTITUTE_HEAD_KINDS else (unit_id, year or 0)
+            rows[key][substitute_id] = absent_id
+        return rows
+
     def heads(self, unit_id: int) -> set[int]:
-        return {u for u, pos in self._members[unit_id] if pos == Membership.Position.HEAD}
+        """The unit's head and whoever stands in for them today (Plt./Plh.)."""
+        own = {u for u, pos in self._members[unit_id] if pos == Membership.Position.HEAD}
+        return own | set(self._acting[(unit_id, 0)])
+
+    def absent(self, unit_id: int, year: int) -> set[int]:
+        """The unit's head and the mentors of the year who have a substitute in force today."""
+        return set(self._acting[(unit_id, 0)].values()) | set(
+            self._acting[(unit_id, year)].values()
+        )
 
     def operators(self, unit_id: int) -> set[int]:
         return {u for u, pos in self._members[unit_id] if pos == Membership.Position.OPERATOR}
 
     def mentors(self, unit_id: int, year: int) -> set[int]:
-        """The lead mentor and the co-mentors of the unit for the year."""
-        return set(self._mentors[(unit_id, year)])
+        """The lead mentor and the co-mentors of the unit for the year, and whoever stands in
+        for one of them today."""
+        return set(self._mentors[(unit_id, year)]) | set(self._acting[(unit_id, year)])
 
     def lead_mentors(self, unit_id: int, year: int) -> set[int]:
-        return {uid for uid, lead in self._mentors[(unit_id, year)].items() if lead}
+        leads = {uid for uid, lead in self._mentors[(unit_id, year)].items() if lead}
+        acting = self._acting[(unit_id, year)]
+        return leads | {sub for sub, absent in acting.items() if absent in leads}
 
     def group(self, role: str) -> set[int]:
         if role not in self._groups:
@@ -130,7 +164,11 @@ def visible_innovations(*, user: User | AnonymousUser) -> QuerySet[Innovation]:
 
 
 def _filter_deadlines(qs: QuerySet[Innovation], *, params: Mapping) -> QuerySet[Innovation]:
-    """`overdue=true|false` and `due_before=YYYY-MM-DD` on the open stage visit (indexed)."""
+    """`overdue=true|false` and `due_before=YYYY-MM-DD` on the open stage visit (indexed).
+
+    The due date is the last working day to act: overdue means past it on a working day (see
+    workflow.deadlines), `due_before=D` keeps the cases whose due date is before D (D excluded).
+    """
     overdue = str(params.get("overdue") or "").strip().lower()
     if overdue:
         if overdue not in TRUE_VALUES + FALSE_VALUES:
@@ -138,7 +176,7 @@ def _filter_deadlines(qs: QuerySet[Innovation], *, params: Mapping) -> QuerySet[
                 _("Filter tidak valid."),
                 fields={"overdue": [_("Isi dengan true atau false.")]},
             )
-        is_overdue = deadlines.open_visit_due(on_or_before=timezone.localdate())
+        is_overdue = deadlines.open_visit_due(before=deadlines.overdue_cutoff())
         qs = qs.filter(is_overdue if overdue in TRUE_VALUES else ~is_overdue)
     if raw := str(params.get("due_before") or "").strip():
         try:
@@ -200,16 +238,21 @@ def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
         return []
     scope = Q(pk__in=[])
     opd_units: set[int] = set()
-    if actor.has(Role.OPD_HEAD):
-        opd_units |= actor.head_of
-        scope |= Q(awaiting=Holder.HEAD, unit_id__in=actor.head_of)
+    # Units headed in the person's own right or as a substitute (Plt./Plh.) today.
+    if headed := actor.headed_units:
+        scope |= Q(awaiting=Holder.HEAD, unit_id__in=headed)
+        # The office's own stages wait for its operators: a head finds them here only where
+        # the unit has no active operator (the head's dashboard lists the unit's cases).
+        staffed = Membership.objects.filter(
+            ACTIVE_MEMBER, unit_id__in=headed, position=Membership.Position.OPERATOR
+        ).values_list("unit_id", flat=True)
+        opd_units |= set(headed) - set(staffed)
     if actor.has(Role.OPD_OPERATOR):
         opd_units |= actor.operator_of
     if opd_units:
         scope |= Q(awaiting=Holder.OPD, unit_id__in=opd_units)
-    if actor.has(Role.MENTOR):
-        for unit_id, year in actor.mentor_of:
-            scope |= Q(awaiting=Holder.MENTOR, unit_id=unit_id, year=year)
+    for unit_id, year in actor.mentored:  # assigned, or standing in for a mentor on leave
+        scope |= Q(awaiting=Holder.MENTOR, unit_id=unit_id, year=year)
     if actor.has(Role.VERIFIER):
         scope |= Q(awaiting=Holder.VERIFIER)
     if actor.is_admin:
@@ -234,14 +277,14 @@ def innovation_page(*, pk: int) -> Innovation:
             Prefetch(
                 "sessions",
                 queryset=MentoringSession.objects.select_related("mentor").prefetch_related(
-                    "follow_ups"
+                    "follow_ups", "attendees", "files"
                 ),
             ),
             Prefetch(
                 "evidence",
                 queryset=EvidenceItem.objects.select_related("indicator", "reviewed_by"),
             ),
-            Prefetch("history", queryset=CaseEvent.objects.select_related("actor")),
+            Prefetch("history", queryset=CaseEvent.objects.select_related("actor", "on_behalf_of")),
         )
         .get(pk=pk)
     )

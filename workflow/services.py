@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
@@ -29,6 +31,8 @@ from mentoring.models import (
     Indicator,
     Innovation,
     MentoringSession,
+    SessionAttendee,
+    SessionFile,
     Stage,
     Unit,
 )
@@ -38,7 +42,7 @@ from mentoring.uploads import stored_file_fields
 
 from . import deadlines, events, lifecycle, policy
 from .flows import InnovationFlow
-from .lifecycle import Action
+from .lifecycle import Action, EventKind
 from .models import ActionReceipt, CaseEvent, InnovationProcess
 
 log = logging.getLogger(__name__)
@@ -476,10 +480,157 @@ def review_evidence(
     return item
 
 
+@transaction.atomic
+def mark_rest_valid(*, user: User, innovation_id: int) -> int:
+    """Mark every evidence item of the case not yet reviewed as valid, at the parameter the OPD
+    chose ("tandai sisanya valid"); items already reviewed keep their result. One transaction;
+    returns how many items were marked."""
+    innovation = _locked(innovation_id)
+    if not policy.can_review_evidence(actor_for(user), innovation):
+        raise ActionForbidden(
+            _("Hanya verifikator yang tidak mendampingi inovasi ini dapat memeriksa data dukung.")
+        )
+    return EvidenceItem.objects.filter(
+        innovation=innovation, review=EvidenceItem.Review.PENDING
+    ).update(
+        review=EvidenceItem.Review.VALID,
+        verified_parameter=F("parameter"),
+        review_note="",
+        reviewed_by=user,
+        reviewed_at=timezone.now(),
+    )
+
+
+def _changeable_evidence(user: User, evidence_id: int) -> tuple[Innovation, EvidenceItem]:
+    """The item and its locked case, when `user` may change the case's evidence now."""
+    innovation_id = (
+        EvidenceItem.objects.filter(pk=evidence_id).values_list("innovation_id", flat=True).first()
+    )
+    if innovation_id is None:
+        raise GuardFailed(
+            _("Data dukung tidak ditemukan."), fields={"evidence": [_("Muat ulang halaman.")]}
+        )
+    innovation = _locked(innovation_id)
+    if not policy.can_upload_evidence(actor_for(user), innovation):
+        raise ActionForbidden(_("Data dukung hanya dapat diubah oleh OPD pada tahap pengemasan."))
+    item = EvidenceItem.objects.select_related("indicator").get(pk=evidence_id)
+    return innovation, item
+
+
+def _delete_file_after_commit(file: FieldFile) -> None:
+    """Remove a stored file once the transaction that dropped it has committed (a rollback
+    keeps it, and the row still names it)."""
+    storage, name = file.storage, file.name
+    if not file or not name:
+        return
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def replace_evidence(*, user: User, evidence_id: int, upload: UploadedFile | None) -> EvidenceItem:
+    """Put a new file in place of an evidence item's file (pengemasan only, the unit's own
+    people). The item keeps its indicator and parameter, goes back to "not yet reviewed", the
+    history names both files, and the old file leaves storage after commit."""
+    innovation, item = _changeable_evidence(user, evidence_id)
+    if item.link:
+        raise GuardFailed(
+            _("Data dukung ini berupa tautan; hapus lalu unggah yang baru."),
+            fields={"file": [_("Tautan tidak dapat diganti dengan berkas.")]},
+        )
+    stored = stored_file_fields(upload, field="file")
+    old_name = item.download_name
+    old_file = FieldFile(item, item.file.field, item.file.name)
+    for name, value in stored.items():
+        setattr(item, name, value)
+    item.uploaded_by = user
+    item.uploaded_at = timezone.now()
+    item.review = EvidenceItem.Review.PENDING
+    item.review_note = ""
+    item.verified_parameter = None
+    item.reviewed_by = None
+    item.reviewed_at = None
+    item.save()
+    events.evidence_changed(
+        innovation=innovation,
+        actor=user,
+        kind=EventKind.EVIDENCE_REPLACED,
+        payload=events.EvidencePayload(
+            evidence=item.pk,
+            indicator=str(item.indicator),
+            old_name=old_name,
+            new_name=item.download_name,
+        ),
+    )
+    _delete_file_after_commit(old_file)
+    return item
+
+
+@transaction.atomic
+def remove_evidence(*, user: User, evidence_id: int) -> None:
+    """Remove an evidence item (pengemasan only, the unit's own people); the history keeps
+    what it was, and its file leaves storage after commit."""
+    innovation, item = _changeable_evidence(user, evidence_id)
+    payload = events.EvidencePayload(
+        evidence=item.pk,
+        indicator=str(item.indicator),
+        old_name=item.link or item.download_name,
+    )
+    old_file = item.file
+    item.delete()
+    events.evidence_changed(
+        innovation=innovation, actor=user, kind=EventKind.EVIDENCE_REMOVED, payload=payload
+    )
+    _delete_file_after_commit(old_file)
+
+
 @dataclass(frozen=True)
 class FollowUpInput:
     description: str
     due_date: dt.date
+
+
+@dataclass(frozen=True)
+class AttendeeInput:
+    """Someone who took part in a session: a name and, optionally, a role (jabatan)."""
+
+    name: str
+    role: str = ""
+
+
+# A session carries at most this many attendees and files (photos, documents).
+SESSION_ATTENDEES_MAX = 50
+SESSION_FILES_MAX = 10
+
+
+def _attendee_rows(attendees: list[AttendeeInput]) -> list[tuple[str, str]]:
+    """The attendees, trimmed and checked; GuardFailed naming `attendees.<n>.<field>`."""
+    if len(attendees) > SESSION_ATTENDEES_MAX:
+        raise GuardFailed(
+            _("Peserta sesi terlalu banyak."),
+            fields={
+                "attendees": [
+                    _("Paling banyak %(n)d peserta per sesi.") % {"n": SESSION_ATTENDEES_MAX}
+                ]
+            },
+        )
+    rows, problems = [], {}
+    for index, item in enumerate(attendees):
+        name, role = item.name.strip(), item.role.strip()
+        if not name:
+            problems[f"attendees.{index}.name"] = [_("Nama peserta wajib diisi.")]
+        elif len(name) > SessionAttendee.NAME_MAX_LENGTH:
+            problems[f"attendees.{index}.name"] = [
+                _("Nama peserta paling banyak %(n)d karakter.")
+                % {"n": SessionAttendee.NAME_MAX_LENGTH}
+            ]
+        if len(role) > SessionAttendee.ROLE_MAX_LENGTH:
+            problems[f"attendees.{index}.role"] = [
+                _("Peran paling banyak %(n)d karakter.") % {"n": SessionAttendee.ROLE_MAX_LENGTH}
+            ]
+        rows.append((name, role))
+    if problems:
+        raise GuardFailed(_("Periksa daftar peserta sesi."), fields=problems)
+    return rows
 
 
 @transaction.atomic
@@ -492,14 +643,36 @@ def log_session(
     topic: str,
     notes: str = "",
     follow_ups: list[FollowUpInput] | None = None,
+    attendees: list[AttendeeInput] | None = None,
+    files: list[UploadedFile] | None = None,
 ) -> MentoringSession:
-    """Record a mentoring session with its follow-up items."""
+    """Record a mentoring session with its follow-up items, its attendees (names and roles)
+    and its photos and documents (each checked by content, as evidence is)."""
     innovation = _locked(innovation_id)
     actor = actor_for(user)
     if not actor.mentors(innovation):
         raise ActionForbidden(_("Hanya pendamping unit ini yang dapat mencatat sesi."))
     if not policy.can_log_session(actor, innovation):
         raise ActionConflict(_("Sesi hanya dapat dicatat pada tahap pendampingan atau pengemasan."))
+    people = _attendee_rows(attendees or [])
+    files = files or []
+    if len(files) > SESSION_FILES_MAX:
+        raise GuardFailed(
+            _("Berkas sesi terlalu banyak."),
+            fields={
+                "files": [_("Paling banyak %(n)d berkas per sesi.") % {"n": SESSION_FILES_MAX}]
+            },
+        )
+    stored = []
+    for upload in files:
+        try:
+            stored.append(stored_file_fields(upload, field="files"))
+        except GuardFailed as error:
+            name = upload.name or ""
+            raise GuardFailed(
+                error.message,
+                fields={"files": [f"{name}: {text}" for text in error.fields["files"]]},
+            ) from error
     session = MentoringSession.objects.create(
         innovation=innovation, mentor=user, date=date, mode=mode, topic=topic, notes=notes
     )
@@ -507,4 +680,29 @@ def log_session(
         FollowUp(session=session, description=item.description, due_date=item.due_date)
         for item in follow_ups or []
     )
+    SessionAttendee.objects.bulk_create(
+        SessionAttendee(session=session, name=name, role=role) for name, role in people
+    )
+    for fields in stored:
+        SessionFile.objects.create(
+            innovation=innovation, session=session, uploaded_by=user, **fields
+        )
     return session
+
+
+@transaction.atomic
+def set_follow_up_done(*, user: User, follow_up_id: int, done: bool) -> FollowUp:
+    """Mark a follow-up item (tindak lanjut) done, or open again: the case's mentor or the
+    unit's own people (policy.can_mark_follow_up). Marking it as it already is changes nothing."""
+    follow_up = FollowUp.objects.select_related("session").get(pk=follow_up_id)
+    innovation = _locked(follow_up.session.innovation_id)
+    if not policy.can_mark_follow_up(actor_for(user), innovation):
+        raise ActionForbidden(
+            _("Hanya pendamping atau orang unit ini yang dapat menandai tindak lanjut.")
+        )
+    if follow_up.done != done:
+        follow_up.done = done
+        follow_up.done_at = timezone.now() if done else None
+        follow_up.done_by = user if done else None
+        follow_up.save(update_fields=["done", "done_at", "done_by"])
+    return follow_up

@@ -42,11 +42,11 @@ class Session:
         self.page.wait_for_selector("#history")
 
     def act(self, action: str, comment: str = "") -> None:
-        form = self.page.locator(f"form[data-action='{action}']")
+        # One action panel: one comment box shared by every action button.
         if comment:
-            form.locator("textarea").fill(comment)
+            self.page.fill("#action-form textarea[name=comment]", comment)
         with self.page.expect_navigation():
-            form.locator("button[type=submit]").click()
+            self.page.click(f"#action-form button[data-action='{action}']")
         assert not self.page.locator("#action-error").count(), self.page.inner_text("#action-error")
 
     def submit_form(self, button: str = "button[type=submit] >> nth=0") -> None:
@@ -170,10 +170,10 @@ def test_whole_lifecycle_in_the_browser(browser, live_server, tmp_path):
     verifier.open_case_from_my_tasks()
     verifier.shot("04-verification-desktop")
     for item in EvidenceItem.objects.filter(innovation__name=NAME):
-        form = verifier.page.locator(f"#evidence-{item.pk} form")
+        form = verifier.page.locator(f"#evidence-{item.pk} form[data-review-form]")
         form.locator("input[type=radio][value='1']").check()
-        with verifier.page.expect_navigation():
-            form.locator("button[type=submit]").click()
+        form.locator("button[type=submit]").click()  # saved in the background
+        verifier.page.wait_for_selector(f"#evidence-{item.pk}[data-review='valid']")
     assert not EvidenceItem.objects.filter(innovation__name=NAME).exclude(review="valid").exists()
     verifier.act("accept")
     assert stage_of() == Stage.REPORTING

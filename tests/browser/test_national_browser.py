@@ -90,7 +90,7 @@ def test_an_operator_prepares_a_case_and_an_admin_sends_it(browser, live_server,
     assert passed == total, op.inner_text("#desk-check")
     op.screenshot(path=str(SHOTS / "n03-desk-check-ready.png"), full_page=True)
     with op.expect_navigation():
-        op.click("form[data-action='submit'] button[type=submit]")
+        op.click("#action-form button[data-action='submit']")
     assert Innovation.objects.get(pk=case.pk).stage == Stage.PACKAGING_GATE
     assert errors == []
     context.close()

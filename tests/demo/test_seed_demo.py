@@ -208,13 +208,3 @@ def test_same_seed_gives_the_same_data():
     seed("--innovations", "12")
     assert snapshot() == first
     assert sorted(User.objects.values_list("username", "first_name")) == first_names
-
-
-@pytest.mark.django_db
-def test_default_run_makes_about_150_innovations():
-    output = seed()
-    assert Innovation.objects.count() == 150
-    assert "150 inovasi" in output
-    counts = Counter(Innovation.objects.values_list("stage", flat=True))
-    assert set(counts) == set(Stage.values)
-    assert CaseEvent.objects.filter(action="return").count() >= 10

@@ -36,7 +36,7 @@ def test_urls_have_portal_names():
 def test_one_bell_on_our_pages_and_on_viewflows_pages(client, org, path):
     notes(org.head, 2)
     client.force_login(org.head)
-    html = client.get(path).content.decode()
+    html = client.get(path, follow=True).content.decode()  # the engine's lists lead to ours
     assert html.count('id="pi-bell"') == 1, path
     assert 'data-count="2"' in html
     assert 'id="menu-notifications"' in html or path.startswith("/innovation/")
@@ -138,6 +138,7 @@ def test_bad_preference_names_the_field_and_writes_nothing(client):
     assert response.status_code == 200
     assert "Periksa kembali isian Anda." in html
     # The error sits in the "Lewat tenggat" field, before the next field starts.
-    field = html.split("Lewat tenggat *</label>", 1)[1].split('<div class="pi-field', 1)[0]
+    # (A radio group is a fieldset named by its legend.)
+    field = html.split("Lewat tenggat *</legend>", 1)[1].split('<div class="pi-field', 1)[0]
     assert "kadang-kadang bukan salah satu dari pilihan" in field
     assert not NotificationPreference.objects.exists()

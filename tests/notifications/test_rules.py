@@ -58,8 +58,13 @@ def test_each_step_of_the_lifecycle_tells_the_next_holder(org):
     innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
 
     innovation = act(org.head, innovation, "approve")
-    # Both mentors must act; the lead mentor is not told twice (no extra stage_advanced).
-    assert told(innovation) == {org.mentor.pk: Kind.TASK_ASSIGNED, co_mentor.pk: Kind.TASK_ASSIGNED}
+    # Both mentors must act; the lead mentor is not told twice (no extra stage_advanced); the
+    # operator who proposed it hears the head's decision.
+    assert told(innovation) == {
+        org.mentor.pk: Kind.TASK_ASSIGNED,
+        co_mentor.pk: Kind.TASK_ASSIGNED,
+        org.operator.pk: Kind.STAGE_ADVANCED,
+    }
 
     log_session(org, innovation)
     innovation = act(org.mentor, innovation, "complete")
@@ -76,6 +81,7 @@ def test_each_step_of_the_lifecycle_tells_the_next_holder(org):
     assert told(innovation) == {
         org.verifier.pk: Kind.TASK_ASSIGNED,
         org.mentor.pk: Kind.STAGE_ADVANCED,
+        org.operator.pk: Kind.STAGE_ADVANCED,
     }
 
     mark_all_evidence(org, innovation)
@@ -93,6 +99,7 @@ def test_each_step_of_the_lifecycle_tells_the_next_holder(org):
         org.admin.pk: Kind.TASK_ASSIGNED,
         root.pk: Kind.TASK_ASSIGNED,  # superusers act as admins
         org.mentor.pk: Kind.STAGE_ADVANCED,
+        org.operator.pk: Kind.STAGE_ADVANCED,
     }
 
     innovation = act(org.admin, innovation, "close")

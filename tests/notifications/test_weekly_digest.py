@@ -132,9 +132,10 @@ def test_the_mail_names_the_cases_with_stage_holder_due_date_and_link(world):
     # Overdue section first, then due soon; stage, holder, due date, working days overdue.
     assert body.index("Lewat tenggat (1)") < body.index(overdue.name)
     assert body.index(overdue.name) < body.index("Segera jatuh tempo (1)") < body.index(soon.name)
-    late = deadlines.calendar().count(D(2026, 2, 25), MONDAY)
-    assert late == 4  # Wed, Thu, Fri, Mon
-    assert "Tenggat: 25 Februari 2026" in body and "lewat 4 hari kerja" in body
+    # Due Wednesday 25th (the last day to act): overdue Thu, Fri, Mon.
+    late = deadlines.calendar().count(D(2026, 2, 26), MONDAY)
+    assert late == 3
+    assert "Tenggat: 25 Februari 2026" in body and "lewat 3 hari kerja" in body
     assert "Tahap: Usulan" in body and "Menunggu: OPD" in body
     assert "Tenggat: 5 Maret 2026" in body
     assert f"{SITE}/innovations/{overdue.pk}/" in body
@@ -264,6 +265,7 @@ def test_scheduling_costs_the_same_queries_for_one_unit_or_many(db, settings):
         with_email(org.head, org.mentor)
     with at(MONDAY + dt.timedelta(days=7)), CaptureQueriesContext(connection) as many:
         assert schedule_weekly_digests()["digests"] == 10
-    # Visits, heads, mentors, done, opt-outs, addresses, one INSERT, the new rows' ids (one
-    # unit reads its heads and mentors in one statement).
-    assert len(one) <= len(many) == 8, [q["sql"][:80] for q in many.captured_queries]
+    # Visits, heads, mentors, substitutes in force (Plt./Plh., mentors' substitutes), done,
+    # opt-outs, addresses, one INSERT, the new rows' ids (one unit reads its heads and mentors
+    # in one statement).
+    assert len(one) <= len(many) == 9, [q["sql"][:80] for q in many.captured_queries]

@@ -57,17 +57,24 @@ def test_pages_need_login(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
+def my_tasks(html: str) -> str:
+    """The "Tugas saya" card of a home page."""
+    start = html.index('id="my-tasks-card"')
+    return html[start : html.index("</div>", start)]
+
+
 def test_home_lists_cases_waiting_for_me_oldest_first(client, org):
     first = new_innovation(org, name="Inovasi Pertama")
     second = new_innovation(org, name="Inovasi Kedua")
     submitted = advance(org, new_innovation(org, name="Sudah Diajukan"), Stage.PROPOSAL_GATE)
     client.force_login(org.operator)
-    html = client.get("/").content.decode()
+    html = my_tasks(client.get("/").content.decode())
     assert html.index("Inovasi Pertama") < html.index("Inovasi Kedua")
     assert "Sudah Diajukan" not in html  # waits for the head now
     client.force_login(org.head)
-    html = client.get("/").content.decode()
+    html = my_tasks(client.get("/").content.decode())
     assert "Sudah Diajukan" in html
+    assert "Inovasi Pertama" not in html  # waits for the operator, not the head
     client.force_login(org.mentor)
     assert "Inovasi Pertama" not in client.get("/").content.decode()
     assert {first.pk, second.pk, submitted.pk}
@@ -173,17 +180,86 @@ def test_action_moves_case_and_redirects(client, org):
     assert response.status_code == 302
     innovation.refresh_from_db()
     assert innovation.stage == Stage.PROPOSAL_GATE
+    # The snackbar says what happened and who the case waits for now.
+    html = client.get(response["Location"]).content.decode()
+    assert "Usulan diajukan; menunggu persetujuan Kepala OPD." in html
+    assert "tahap sekarang" not in html
 
 
-def test_return_without_comment_rerenders_with_field_error_and_writes_nothing(client, org):
+def test_get_on_an_action_url_goes_to_the_case(client, org):
+    innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
+    client.force_login(org.head)
+    response = client.get(action_url(innovation, "return"))
+    assert response.status_code == 302 and response["Location"] == detail(innovation)
+
+
+def test_a_failed_action_keeps_the_comment_for_the_next_one(client, org):
+    innovation = advance(org, new_innovation(org), Stage.VERIFICATION)
+    client.force_login(org.verifier)
+    # Accept refused (nothing reviewed yet): the comment comes back in the one box.
+    response = client.post(action_url(innovation, "accept"), {"comment": "Cek ulang SK."})
+    assert response.status_code == 302 and response["Location"].endswith("#actions")
+    page = client.get(detail(innovation)).content.decode()
+    assert "Cek ulang SK." in page and 'id="action-error"' in page
+    assert page.count('name="comment"') == 1
+
+
+def test_case_page_has_one_action_panel_with_the_ending_actions_apart(client, org):
+    innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
+    client.force_login(org.head)
+    html = client.get(detail(innovation)).content.decode()
+    assert html.count("<textarea") == 1
+    panel = html[html.index('id="danger-zone"') :]
+    assert 'data-action="withdraw"' in panel and 'data-action="return"' not in panel
+    assert 'data-confirm="' in panel
+
+
+def test_review_saves_as_json_for_the_page_script_and_shows_in_the_controls(client, org):
+    innovation = advance(org, new_innovation(org), Stage.VERIFICATION)
+    item = innovation.evidence.first()
+    client.force_login(org.verifier)
+    url = reverse("portal:evidence-review", args=[item.pk])
+    bad = client.post(url, {f"r{item.pk}-valid": "0"}, HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400 and "note" in bad.json()["errors"]
+    ok = client.post(
+        url, {f"r{item.pk}-valid": "0", f"r{item.pk}-note": "Buram"}, HTTP_ACCEPT="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["review"] == "invalid"
+    # Without the script: back to the item's anchor.
+    plain = client.post(url, {f"r{item.pk}-valid": "0", f"r{item.pk}-note": "Buram lagi"})
+    assert plain["Location"].endswith(f"#evidence-{item.pk}")
+    assert client.get(url)["Location"].endswith(f"#evidence-{item.pk}")
+    html = client.get(detail(innovation)).content.decode()
+    assert f'name="r{item.pk}-valid" value="0"' in html and "checked" in html
+    assert "Buram lagi</textarea>" in html
+
+
+def test_mark_rest_valid_page(client, org):
+    innovation = advance(org, new_innovation(org), Stage.VERIFICATION)
+    client.force_login(org.verifier)
+    url = reverse("portal:evidence-mark-rest-valid", args=[innovation.pk])
+    response = client.post(url, follow=True)
+    assert "ditandai valid" in response.content.decode()
+    assert not innovation.evidence.exclude(review="valid").exists()
+    client.force_login(org.operator)
+    assert client.post(url).status_code == 403
+
+
+def test_return_without_comment_goes_back_to_the_case_with_the_error_and_writes_nothing(
+    client, org
+):
     innovation = advance(org, new_innovation(org), Stage.PROPOSAL_GATE)
     events = CaseEvent.objects.count()
     client.force_login(org.head)
     response = client.post(action_url(innovation, "return"), {"comment": "  "})
-    assert response.status_code == 200
-    html = response.content.decode()
+    # Never left on the action's address: back to the case, the error beside the one box.
+    assert response.status_code == 302
+    assert response["Location"] == detail(innovation) + "#actions"
+    html = client.get(detail(innovation)).content.decode()
     assert "Komentar wajib diisi" in html
-    assert 'id="id_comment_return_errors"' in html
+    assert 'id="id_comment_errors"' in html
+    # Shown once: a reload shows the page without it.
+    assert "Komentar wajib diisi" not in client.get(detail(innovation)).content.decode()
     innovation.refresh_from_db()
     assert innovation.stage == Stage.PROPOSAL_GATE
     assert CaseEvent.objects.count() == events
@@ -192,7 +268,7 @@ def test_return_without_comment_rerenders_with_field_error_and_writes_nothing(cl
 def test_guard_failure_lists_field_errors(client, org):
     innovation = advance(org, new_innovation(org), Stage.MENTORING)
     client.force_login(org.mentor)
-    html = client.post(action_url(innovation, "complete")).content.decode()
+    html = client.post(action_url(innovation, "complete"), follow=True).content.decode()
     assert "Catat minimal satu sesi pendampingan" in html
     assert "Sesi pendampingan" in html
     innovation.refresh_from_db()
@@ -411,12 +487,16 @@ def test_verifier_can_lower_the_parameter_but_not_raise_it(client, org):
     assert (item.review, item.verified_parameter) == ("valid", 1)
 
 
-def test_viewflow_process_pages_are_scoped(client, org):
+def test_viewflow_process_pages_lead_to_the_case_page(client, org):
     innovation = new_innovation(org)
     process_url = f"/innovation/{innovation.process.pk}/"
     client.force_login(org.operator)
-    assert client.get(process_url).status_code == 200
-    assert client.get("/innovation/inbox/").status_code == 200
+    response = client.get(process_url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:innovation-detail", args=[innovation.pk])
+    # The engine's second inbox leads to "Tugas saya", its board to the innovation list.
+    assert client.get("/innovation/inbox/")["Location"] == reverse("portal:home")
+    assert client.get("/innovation/")["Location"] == reverse("portal:innovation-list")
     stranger = Org()
     client.force_login(stranger.operator)
     assert client.get(process_url).status_code == 403
@@ -433,32 +513,18 @@ def test_english_switch(client, org):
     assert "Tugas saya" in client.get("/").content.decode()
 
 
-def test_viewflow_menu_is_translated(client, org):
+def test_menu_has_one_application_and_is_translated(client, org):
     client.force_login(org.operator)
-    html = client.get("/innovation/inbox/").content.decode()
-    assert "Kotak masuk" in html and "Keluar" in html
+    html = client.get("/").content.decode()
+    assert "Daftar inovasi" in html and "Keluar" in html
+    # viewflow's engine app ("Kasus inovasi") is not offered next to the portal.
+    assert "Kasus inovasi" not in html
 
 
 def test_membership_fixture_sanity(org):
     assert Membership.objects.filter(user=org.operator).exists()
     assert make_user  # factories import used
     assert fill_packaging and log_session
-
-
-@pytest.mark.django_db
-def test_viewflow_dashboard_shows_only_visible_cases(client, org):
-    from tests.factories import Org, new_innovation
-
-    other = Org()
-    mine = new_innovation(org)
-    theirs = new_innovation(other)
-    client.force_login(org.operator)
-    response = client.get("/innovation/")
-    assert response.status_code == 200
-    tasks = [task for column in response.context["columns"] for task in column["tasks"]]
-    processes = {task.process_id for task in tasks}
-    assert mine.process.pk in processes
-    assert theirs.process.pk not in processes
 
 
 @pytest.mark.django_db
@@ -484,12 +550,23 @@ def test_viewflow_task_pages_are_scoped(client, org):
     detail_url = f"/innovation/{innovation.process.pk}/{task.flow_task.name}/{task.pk}/detail/"
     client.force_login(org.operator)
     assert client.get(detail_url).status_code == 200
-    listed = client.get("/innovation/tasks/")
-    assert listed.status_code == 200
-    assert f"#{innovation.process.pk}/{task.pk}" in listed.content.decode()
+    # The engine's task list is not a page of its own: it leads to "Tugas saya".
+    assert client.get("/innovation/tasks/")["Location"] == reverse("portal:home")
     stranger = Org()
     client.force_login(stranger.operator)
     assert client.get(detail_url).status_code == 403
-    listed = client.get("/innovation/tasks/")
-    assert listed.status_code == 200
-    assert f"#{innovation.process.pk}/{task.pk}" not in listed.content.decode()
+
+
+def test_the_menu_offers_tasks_and_substitutes_only_to_those_who_use_them(client, org):
+    """An observer acts on nothing and names no one: their first item is the home ("Beranda"),
+    and the substitutes page is not offered; a head gets both."""
+    menu = 'id="menu-substitutions"'
+    client.force_login(org.observer)
+    page = client.get(reverse("portal:innovation-list")).content.decode()
+    assert "Beranda" in page and "Tugas saya" not in page and menu not in page
+    client.force_login(org.head)
+    page = client.get(reverse("portal:innovation-list")).content.decode()
+    assert "Tugas saya" in page and menu in page
+    client.force_login(org.operator)
+    page = client.get(reverse("portal:innovation-list")).content.decode()
+    assert "Tugas saya" in page and menu not in page

@@ -17,7 +17,7 @@ HEADERS = [
     "Jenis unit",
     "Pendamping utama",
     "Jumlah inovasi",
-    "Lewat usulan",
+    "Lolos tahap usulan",
     "Terverifikasi",
     "Selesai",
     "Target terpenuhi",

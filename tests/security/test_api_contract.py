@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.serializers import InnovationSerializer
-from mentoring.models import EvidenceItem, Indicator, NationalPriority, Urusan
+from mentoring.models import EvidenceItem, FollowUp, Indicator, NationalPriority, Urusan
 from notifications.models import Notification
 from tests.factories import PDF_BYTES, Org, advance, new_innovation
 
@@ -138,6 +138,9 @@ def build_world() -> World:
         str(pk) for pk in EvidenceItem.objects.order_by("pk").values_list("pk", flat=True)[:4]
     ]
     world.paths[(f"{API}/units/{{code}}/", "code")] = [org.unit.code]
+    world.paths[(f"{API}/follow-ups/{{id}}/", "id")] = [
+        str(pk) for pk in FollowUp.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    ]
     urusan = list(Urusan.objects.order_by("code").values_list("code", flat=True)[:3])
     priorities = list(
         NationalPriority.objects.filter(year=org.year).order_by("pk").values_list("pk", flat=True)
@@ -171,6 +174,7 @@ ROLE_FOR = {
     ("POST", f"{API}/innovations/{{id}}/sessions/"): "mentor",
     ("POST", f"{API}/innovations/{{id}}/evidence/"): "operator",
     ("POST", f"{API}/evidence/{{id}}/review"): "verifier",
+    ("PATCH", f"{API}/follow-ups/{{id}}/"): "mentor",
 }
 ROLE_FOR_ACTION = {
     "submit": "operator",

@@ -81,10 +81,12 @@ def test_the_case_page_sends_its_stage_and_a_key(org):
     # The same form sent again (a double click, a resend): success again, one move.
     assert browser.post(url, form).status_code == 302
     assert CaseEvent.objects.filter(innovation=innovation, action="approve").count() == 1
-    # A stale page's withdraw is refused with the page.
+    # A stale page's withdraw is refused: back to the case as it is now, with the reason.
     stale = {"expected_stage": "proposal_gate", "request_key": "def456", "comment": "Tarik."}
     response = browser.post(f"/innovations/{innovation.pk}/actions/withdraw/", stale)
-    assert response.status_code == 409
+    assert response.status_code == 302
+    page = browser.get(response["Location"]).content.decode()
+    assert "sudah berubah" in page and "Tarik.</textarea>" in page
     assert Innovation.objects.get(pk=innovation.pk).stage == Stage.MENTORING
 
 

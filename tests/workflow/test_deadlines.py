@@ -166,7 +166,7 @@ def kinds_by_recipient(innovation) -> dict[str, set[int]]:
 
 @pytest.mark.django_db
 def test_reminder_overdue_and_escalation_fire_on_their_days_once_each(org):
-    with at(D(2026, 3, 2)):  # Monday: proposal due Monday 16th
+    with at(D(2026, 3, 2)):  # Monday: proposal due Monday 16th, overdue from Tuesday 17th
         innovation = new_innovation(org)
     visit = open_visit(innovation)
     assert (visit.remind_on, visit.due_date, visit.escalate_on) == (
@@ -178,7 +178,8 @@ def test_reminder_overdue_and_escalation_fire_on_their_days_once_each(org):
         D(2026, 3, 11): (0, 0, 0),
         D(2026, 3, 12): (1, 0, 0),
         D(2026, 3, 13): (0, 0, 0),
-        D(2026, 3, 16): (0, 1, 0),
+        D(2026, 3, 16): (0, 0, 0),  # the due date: the last day to act, not overdue yet
+        D(2026, 3, 17): (0, 1, 0),
         D(2026, 3, 19): (0, 0, 0),
         D(2026, 3, 20): (0, 0, 1),
         D(2026, 3, 23): (0, 0, 0),
@@ -256,7 +257,7 @@ def test_command_prints_a_summary(org, capsys):
     with at(D(2026, 3, 2)):
         new_innovation(org)
         new_innovation(org)
-    with at(D(2026, 3, 16)):
+    with at(D(2026, 3, 17)):
         call_command("scan_deadlines")
     assert capsys.readouterr().out.strip() == "scan_deadlines: 0 due soon, 2 overdue, 0 escalated"
     call_command("scan_deadlines", "--date", "2026-03-20")
@@ -271,7 +272,7 @@ def test_scan_reads_in_batches_with_a_fixed_number_of_queries(org, django_assert
         for _ in range(12):
             new_innovation(org)
     with django_assert_max_num_queries(40):
-        result = scan_deadlines(today=D(2026, 3, 16), batch_size=5)
+        result = scan_deadlines(today=D(2026, 3, 17), batch_size=5)
     assert result.counts["overdue"] == 12
 
 
@@ -288,7 +289,7 @@ def test_two_scans_at_once_send_nothing_twice():
     def run():
         try:
             barrier.wait()
-            results.append(scan_deadlines(today=D(2026, 3, 16), batch_size=4))
+            results.append(scan_deadlines(today=D(2026, 3, 17), batch_size=4))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -328,7 +329,7 @@ def test_api_filters_and_shows_deadlines(org):
         rows = client.get("/api/v1/innovations/", {"overdue": "true"}).data["results"]
         assert [r["id"] for r in rows] == [late.pk]
         assert rows[0]["due_date"] == "2026-03-16"
-        assert rows[0]["days_overdue"] == 3  # 16, 17, 18
+        assert rows[0]["days_overdue"] == 2  # 17, 18: the 16th was the last day to act
         assert rows[0]["holder"] == "opd"
         rows = client.get("/api/v1/innovations/", {"overdue": "false"}).data["results"]
         assert [r["id"] for r in rows] == [on_time.pk]
@@ -342,7 +343,7 @@ def test_api_filters_and_shows_deadlines(org):
         bad = client.get("/api/v1/innovations/", {"overdue": "mungkin"})
         assert bad.status_code == 400 and "overdue" in bad.data["errors"]
         detail = client.get(f"/api/v1/innovations/{late.pk}/").data
-        assert (detail["due_date"], detail["days_overdue"]) == ("2026-03-16", 3)
+        assert (detail["due_date"], detail["days_overdue"]) == ("2026-03-16", 2)
 
 
 @pytest.mark.django_db
@@ -355,7 +356,7 @@ def test_list_page_filters_and_names_bad_input(org, client):
     with at(D(2026, 3, 18)):
         page = client.get("/innovations/", {"overdue": "true"}).content.decode()
         assert late.name in page and "Inovasi Tepat Waktu" not in page
-        assert "lewat 3 hari kerja" in page
+        assert "lewat 2 hari kerja" in page
         page = client.get("/innovations/", {"due_before": "kemarin"})
         assert page.status_code == 200
         assert "TTTT-BB-HH" in page.content.decode()
@@ -371,7 +372,9 @@ def test_working_day_counts_equal_counting_day_by_day():
             cal.is_working(start + dt.timedelta(days=n)) for n in range((end - start).days + 1)
         )
         assert cal.count(start, end) == by_day
-        assert cal.days_overdue(start, end) == by_day
+        # Overdue days are the working days after the due date: never the due date itself.
+        assert cal.days_overdue(start, end) == by_day - cal.is_working(start)
+        assert cal.days_overdue(end, end) == 0
         assert cal.days_overdue(end + dt.timedelta(days=1), end) == 0
 
 
@@ -396,7 +399,7 @@ def test_stage_clocks_follow_the_national_close_while_the_window_is_open():
     entered = D(2026, 7, 20)
     last_day = cal.subtract(close, 18)
     found = visit(Stage.PACKAGING, entered)
-    assert found.national and found.due_date == cal.add(last_day, 1)
+    assert found.national and found.due_date == last_day
     assert found.due_date < cal.add(entered, 15)
     # Early in the year the stage's own days come first.
     early = visit(Stage.PACKAGING, D(2026, 3, 2))
@@ -411,7 +414,7 @@ def test_stage_clocks_follow_the_national_close_while_the_window_is_open():
     assert not visit(Stage.PROPOSAL, entered).national
     # The admins' rows change the defaults: 25 days instead of 18, or no cutoff at all.
     StageCutoff.objects.create(year=2026, stage=Stage.PACKAGING, days_before_close=25)
-    assert visit(Stage.PACKAGING, entered).due_date == cal.add(cal.subtract(close, 25), 1)
+    assert visit(Stage.PACKAGING, entered).due_date == cal.subtract(close, 25)
     StageCutoff.objects.filter(year=2026, stage=Stage.PACKAGING).update(days_before_close=None)
     deadlines.clear_cache()
     assert not visit(Stage.PACKAGING, entered).national

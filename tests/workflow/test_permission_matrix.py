@@ -1,14 +1,26 @@
-"""Every role x every action x every stage, for own/other unit and assigned/not-assigned mentors.
+"""Every role x every action x every stage, for own/other unit and assigned/not-assigned mentors,
+and for substitutes (a Plt. of the unit's head, a mentor standing in for the mentor on leave)
+in force today, in force for another unit, already over and not begun yet.
 
 The expected table is written out here independently of workflow.policy, so a policy change that
 lets the wrong person act makes this test fail.
 """
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from core.errors import ActionConflict, ActionForbidden
-from mentoring.models import EvidenceItem, Indicator, Membership, MentorAssignment, Stage
+from mentoring.models import (
+    EvidenceItem,
+    Indicator,
+    Membership,
+    MentorAssignment,
+    Stage,
+    Substitution,
+)
 from mentoring.people import actor_for
 from tests.factories import (
     Org,
@@ -26,15 +38,20 @@ from workflow import services as workflow_services
 from workflow.models import CaseEvent
 from workflow.services import perform_action
 
-OPD = {"op_own", "head_own"}
-HEAD = {"head_own"}
+# A Plt. of the unit's head holds the head's rights (and so the office's) while in force.
+OPD = {"op_own", "head_own", "head_plt"}
+HEAD = {"head_own", "head_plt"}
 CANCEL = {"withdraw": HEAD, "reject": {"admin"}}
 # stage -> action -> personas allowed; any action not listed for a stage is a 409 there.
 EXPECTED = {
     Stage.PROPOSAL: {"submit": OPD, **CANCEL},
     Stage.PROPOSAL_GATE: {"approve": HEAD, "return": HEAD, **CANCEL},
     # verifier_mentor is also an assigned co-mentor: co-mentors may complete mentoring.
-    Stage.MENTORING: {"complete": {"mentor_assigned", "verifier_mentor"}, **CANCEL},
+    # mentor_stand_in is named for the lead mentor's leave, in force today.
+    Stage.MENTORING: {
+        "complete": {"mentor_assigned", "verifier_mentor", "mentor_stand_in"},
+        **CANCEL,
+    },
     Stage.PACKAGING: {"submit": OPD, **CANCEL},
     Stage.PACKAGING_GATE: {"approve": HEAD, "return": HEAD, **CANCEL},
     Stage.VERIFICATION: {"accept": {"verifier"}, "return": {"verifier"}, **CANCEL},
@@ -43,7 +60,16 @@ EXPECTED = {
     Stage.CLOSE: {"close": {"admin"}, **CANCEL},
 }
 # Personas who may not even see another unit's case get 403 rather than 409.
-CANNOT_VIEW = {"mentor_other", "head_other", "op_other"}
+CANNOT_VIEW = {
+    "mentor_other",
+    "head_other",
+    "op_other",
+    # Substitutes for another unit, or outside their dates, are nobody here.
+    "head_plt_other",
+    "head_plt_expired",
+    "head_plt_upcoming",
+    "mentor_stand_in_expired",
+}
 ACTIONS = ["submit", "approve", "return", "complete", "accept", "close", "reject", "withdraw"]
 
 
@@ -66,6 +92,7 @@ def world(db):
         unit=org.unit, mentor=verifier_mentor, year=org.year, is_lead=False
     )
     personas = {
+        **_substitutes(org, other),
         "admin": org.admin,
         "observer": org.observer,
         "mentor_assigned": org.mentor,
@@ -90,6 +117,40 @@ def world(db):
             fill_report(org, innovation)
         cases[stage] = innovation
     return personas, cases
+
+
+def _substitutes(org, other) -> dict:
+    """Substitutes with no role of their own for a head (a Plt. may come from any office),
+    mentors for a mentor; written directly, since the service names no range in the past."""
+    today = timezone.localdate()
+    day = dt.timedelta(days=1)
+    made = {}
+    for name, unit, starts, ends in (
+        ("head_plt", org.unit, today - day, today + day),
+        ("head_plt_other", other, today, today),
+        ("head_plt_expired", org.unit, today - 5 * day, today - day),
+        ("head_plt_upcoming", org.unit, today + day, today + 5 * day),
+    ):
+        made[name] = make_user(None)
+        absent = Membership.objects.get(unit=unit, position="head").user
+        Substitution.objects.create(
+            kind="plt", unit=unit, absent=absent, substitute=made[name], starts=starts, ends=ends
+        )
+    for name, starts, ends in (
+        ("mentor_stand_in", today, today),
+        ("mentor_stand_in_expired", today - 5 * day, today - day),
+    ):
+        made[name] = make_user(None, "mentor")
+        Substitution.objects.create(
+            kind="mentor_leave",
+            unit=org.unit,
+            year=org.year,
+            absent=org.mentor,
+            substitute=made[name],
+            starts=starts,
+            ends=ends,
+        )
+    return made
 
 
 def _prepare_verification(org, innovation):
@@ -162,5 +223,14 @@ def test_viewflow_task_rights_follow_the_policy(world):
     task = innovation.process.task_set.get(flow_task__isnull=False, status="ASSIGNED")
     node = task.flow_task
     assert node.can_execute(personas["head_own"], task)
-    for name in ("head_other", "op_own", "admin", "mentor_assigned"):
+    assert node.can_execute(personas["head_plt"], task)
+    for name in (
+        "head_other",
+        "op_own",
+        "admin",
+        "mentor_assigned",
+        "head_plt_other",
+        "head_plt_expired",
+        "head_plt_upcoming",
+    ):
         assert not node.can_execute(personas[name], task), name

@@ -43,8 +43,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Basis data sudah berisi unit; data demo hanya dibuat di basis data kosong."
             )
-        if innovations < 0:
-            raise CommandError("--innovations tidak boleh negatif.")
+        if not 0 <= innovations <= demo.capacity():
+            raise CommandError(f"--innovations harus antara 0 dan {demo.capacity()}.")
         if len(password) < 8:
             raise CommandError("--password minimal 8 karakter.")
         summary = demo.seed(innovations=innovations, password=password, seed=seed)

@@ -228,6 +228,8 @@
       if (!markSeen(msg.id)) return; // a duplicate (replay and live overlap)
       state.received.push(msg.id);
       showToast(msg);
+      // Pages that show lists of cases refresh the ones this concerns (portal/case.js).
+      document.dispatchEvent(new CustomEvent("pandu:notification", { detail: msg }));
     } else if (msg.type === "unread" && typeof msg.count === "number") {
       state.unread = msg.count;
       renderBadge();

@@ -58,6 +58,40 @@
     update();
   }
 
+  // "Urusan terkait": a checkbox list with a search box that never offers the main urusan
+  // (the one chosen in the select named by data-exclude-from; the form refuses it too).
+  function relatedUrusan(list) {
+    var first = list.querySelector("input[data-exclude-from]");
+    var main = first && document.getElementById(first.getAttribute("data-exclude-from"));
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "pi-multi-search";
+    search.id = list.id + "_search";
+    var field = list.closest(".pi-field");
+    var legend = field && field.querySelector("legend");
+    var labels = document.getElementById("pi-form-labels");
+    search.placeholder = (labels && labels.getAttribute("data-search")) || "Cari urusan…";
+    search.setAttribute("aria-label", search.placeholder + (legend ? " (" + legend.textContent.trim() + ")" : ""));
+    search.setAttribute("aria-controls", list.id);
+    list.before(search);
+    var rows = Array.prototype.slice.call(list.querySelectorAll("input[type=checkbox]")).map(function (box) {
+      return [box, box.closest("label").parentNode.tagName === "DIV" ? box.closest("label").parentNode : box.closest("label")];
+    });
+    function update() {
+      var q = search.value.trim().toLowerCase();
+      rows.forEach(function (row) {
+        var isMain = main && main.value && row[0].value === main.value;
+        if (isMain) row[0].checked = false;
+        var matches = !q || row[1].textContent.toLowerCase().indexOf(q) >= 0 || row[0].checked;
+        row[1].hidden = isMain || !matches;
+      });
+    }
+    search.addEventListener("input", update);
+    if (main) main.addEventListener("change", update);
+    update();
+  }
+
   document.querySelectorAll("form.pi-form").forEach(wordCounters);
+  document.querySelectorAll("div.pi-multi").forEach(relatedUrusan);
   parameterMeanings();
 })();
