@@ -44,4 +44,5 @@ urlpatterns = [
     ),
     path("reports/", include("reports.urls")),
     path("national/", include("submission.urls")),
+    path("national-results/", include("portal.result_urls")),
 ]

@@ -25,6 +25,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .calibration_pdf import calibration_section
 from .selectors import YearlyReport
 
 PRIMARY = colors.HexColor("#0d47a1")
@@ -345,6 +346,7 @@ def yearly_report_pdf(report: YearlyReport) -> bytes:
         )
     ]
     story += _estimate_section(report, styles)
+    story += calibration_section(report.year, styles)
     story += [
         Paragraph(_("Rincian per unit"), styles["h2"]),
         _unit_table(report, styles),

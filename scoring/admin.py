@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import GuardFailed
 
 from . import services
-from .models import PredicateThreshold, Ruleset
+from .models import (
+    IndicatorResult,
+    InnovationResult,
+    NationalResult,
+    PredicateThreshold,
+    Ruleset,
+)
 
 
 class ThresholdFormSet(forms.BaseInlineFormSet):
@@ -96,3 +102,63 @@ class RulesetAdmin(admin.ModelAdmin):
                 },
                 messages.SUCCESS,
             )
+
+
+class _ReadOnly:
+    """Entered on the portal's page (the same checks as the import); here only read or
+    deleted."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class InnovationResultInline(_ReadOnly, admin.TabularInline):
+    model = InnovationResult
+    extra = 0
+    fields = ["innovation", "score", "status", "entered_by", "updated_at"]
+    readonly_fields = ["innovation", "score", "status", "entered_by", "updated_at"]
+    show_change_link = True
+
+
+@admin.register(NationalResult)
+class NationalResultAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["year", "final_iid", "predicate", "rank", "spd", "decree_number", "decree_date"]
+    readonly_fields = [
+        "year",
+        "spd",
+        "final_iid",
+        "predicate",
+        "rank",
+        "decree_number",
+        "decree_date",
+        "entered_by",
+        "updated_at",
+    ]
+    inlines = [InnovationResultInline]
+
+
+class IndicatorResultInline(_ReadOnly, admin.TabularInline):
+    model = IndicatorResult
+    extra = 0
+    fields = ["indicator", "parameter"]
+    readonly_fields = ["indicator", "parameter"]
+
+
+@admin.register(InnovationResult)
+class InnovationResultAdmin(_ReadOnly, admin.ModelAdmin):
+    list_display = ["innovation", "national_result", "score", "status"]
+    list_filter = ["national_result__year", "status"]
+    list_select_related = ["innovation", "national_result"]
+    search_fields = ["innovation__name"]
+    readonly_fields = [
+        "national_result",
+        "innovation",
+        "score",
+        "status",
+        "entered_by",
+        "updated_at",
+    ]
+    inlines = [IndicatorResultInline]
