@@ -97,10 +97,19 @@ class MeSerializer(serializers.Serializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    category = serializers.CharField(
+        read_only=True,
+        help_text="Pekan Inovasi category of a proposer beyond the offices (school, BUMDes, "
+        "community group); empty for an office.",
+    )
+    is_office = serializers.BooleanField(
+        read_only=True,
+        help_text="A government office: counts for the regent's target and the national IID.",
+    )
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "kind", "kind_label"]
+        fields = ["code", "name", "kind", "kind_label", "category", "is_office"]
 
 
 class UnitMentorSerializer(PersonSerializer):
@@ -206,6 +215,12 @@ class InnovationSerializer(serializers.ModelSerializer):
     holder = serializers.SerializerMethodField(
         help_text="Who holds the current stage visit (opd, head, mentor, verifier, admin)."
     )
+    continues: serializers.PrimaryKeyRelatedField[Innovation] = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="Id of the earlier year's closed case this one continues (null: a new "
+        "innovation). Set by POST /innovations/{id}/continue/.",
+    )
 
     class Meta:
         model = Innovation
@@ -239,6 +254,7 @@ class InnovationSerializer(serializers.ModelSerializer):
             "priorities",
             "budget",
             "reported_before",
+            "continues",
             "report_results",
             "report_beneficiaries",
             "report_national_ref",
@@ -301,6 +317,23 @@ class InnovationUpdateSerializer(InnovationSerializer):
         for name in ("unit", "year"):
             fields[name].read_only = True
         return fields
+
+
+class ContinueRequestSerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="The year to continue into; defaults to the closed case's year + 1.",
+    )
+    perkembangan = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20000,
+        help_text="Perkembangan inovasi: what changed since the last report (required; a blank "
+        "one is a 400 naming this field).",
+    )
 
 
 class ActionSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("units/<slug:code>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("innovations/", views.InnovationListView.as_view(), name="innovation-list"),
     path("innovations/<id:pk>/", views.InnovationDetailView.as_view(), name="innovation-detail"),
+    path("innovations/<id:pk>/continue/", views.ContinueView.as_view(), name="continue"),
     path("innovations/<id:pk>/actions/", views.ActionListView.as_view(), name="action-list"),
     path(
         "innovations/<id:pk>/actions/<str:name>/",
@@ -26,4 +27,5 @@ urlpatterns = [
     path("innovations/<id:pk>/evidence/", views.EvidenceListView.as_view(), name="evidence-list"),
     path("evidence/<id:pk>/review", views.EvidenceReviewView.as_view(), name="evidence-review"),
     path("notifications/", include("notifications.api_urls")),
+    path("", include("api.recognition_urls")),
 ]

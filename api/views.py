@@ -12,6 +12,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -316,6 +317,37 @@ class InnovationDetailView(ActorContextMixin, generics.GenericAPIView):
             changes=cast(ProfileChanges, dict(serializer.validated_data)),
         )
         return Response(self.get_serializer(innovation_queryset().get(pk=pk)).data)
+
+
+class ContinueView(ActorContextMixin, generics.GenericAPIView):
+    serializer_class = s.ContinueRequestSerializer
+
+    @extend_schema(request=s.ContinueRequestSerializer, responses={201: s.InnovationSerializer})
+    def post(self, request, pk: int):
+        """Continue a closed case's innovation into a later year (default: the next): opens
+        that year's case with the profile carried over. 400 naming the field when the case is
+        not closed (`stage`), the perkembangan is blank (`perkembangan`), or the year is not
+        later, has no rules or SLA, is beyond the yearly report limit or the case was already
+        continued (`year`); nothing is written then."""
+        previous = visible_innovation(request, pk, Innovation.objects.all())
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.continue_innovation(
+            user=request.user,
+            innovation_id=previous.pk,
+            year=serializer.validated_data.get("year") or previous.year + 1,
+            perkembangan=serializer.validated_data["perkembangan"],
+        )
+        innovation = innovation_queryset().get(pk=result.innovation.pk)
+        return Response(
+            s.InnovationSerializer(innovation, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": request.build_absolute_uri(
+                    reverse("api:innovation-detail", args=[innovation.pk])
+                )
+            },
+        )
 
 
 def _action_item(move: lifecycle.Transition) -> dict:

@@ -14,6 +14,7 @@ class DownloadKind(models.TextChoices):
     EXPORT = "export", _("Ekspor laporan (CSV/XLSX)")
     YEARLY_REPORT = "yearly_report", _("Laporan tahunan (PDF)")
     PACKAGE = "package", _("Paket unggah IID (ZIP)")
+    RECOGNITION_FILE = "recognition_file", _("Bukti replikasi, penghargaan atau HKI")
 
 
 class DownloadRecord(models.Model):

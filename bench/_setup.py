@@ -11,9 +11,15 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/pand
 
 
 def backends() -> dict[str, str]:
-    """Backend name -> DATABASE_URL; PostgreSQL only when reachable."""
-    sqlite = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    found = {"sqlite": f"sqlite:///{sqlite}"}
+    """Backend name -> DATABASE_URL; PostgreSQL only when reachable. `BENCH_BACKENDS`
+    (e.g. "postgresql") keeps only the backends named."""
+    wanted = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
+    found = {}
+    if "sqlite" in wanted:
+        sqlite = Path(tempfile.mkdtemp()) / "bench.sqlite3"
+        found["sqlite"] = f"sqlite:///{sqlite}"
+    if "postgresql" not in wanted:
+        return found
     probe = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", "select 1"],
         capture_output=True,

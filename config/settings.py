@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "reports",
     "submission",
     "audit",
+    "recognition",
     "demo",
 ]
 

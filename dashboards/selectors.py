@@ -42,6 +42,7 @@ from core import params
 from core.params import MAX_YEAR, MIN_YEAR
 from mentoring.models import (
     CANCELLED_STAGES,
+    COMMUNITY_KINDS,
     OPEN_STAGES,
     FollowUp,
     Holder,
@@ -111,7 +112,7 @@ class UnitLine:
     is_lead: bool
     by_stage: tuple[StageCount, ...]
     total: int
-    active: int  # not rejected or withdrawn: these count for the regent's target
+    active: int  # new (not continued), not rejected or withdrawn: the regent's target
     overdue: int
     due_soon: int
     last_session: dt.date | None
@@ -119,6 +120,7 @@ class UnitLine:
     next_follow_up_due: dt.date | None
     next_follow_up_case: int | None
     next_follow_up_late: bool
+    continued: int = 0  # continuations of earlier years' innovations, not rejected/withdrawn
 
     @property
     def without_innovation(self) -> bool:
@@ -154,7 +156,8 @@ class HeadUnit:
     name: str
     approvals: tuple[CaseRow, ...]  # oldest wait first
     innovations: tuple[CaseRow, ...]
-    active: int
+    active: int  # new innovations (not continued), not rejected or withdrawn
+    continued: int = 0
 
     @property
     def target_met(self) -> bool:
@@ -219,6 +222,11 @@ class Summary:
     overdue: tuple[CaseRow, ...]  # capped at OVERDUE_LIMIT
     overdue_count: int
     cycle: tuple[CycleTime, ...]
+    # Not rejected or withdrawn: the offices' new and continued innovations, and those of the
+    # proposers beyond the offices (Pekan Inovasi), which the target and units_* leave out.
+    new_innovations: int = 0
+    continued_innovations: int = 0
+    community_innovations: int = 0
 
     @property
     def compliance_percent(self) -> int:
@@ -311,7 +319,9 @@ def _with_clock(qs: QuerySet[Innovation]) -> Annotated:
         entered_at=F("clock__entered_at"),
         head_name=Subquery(head.values("person")[:1], output_field=CharField()),
         mentor_name=Subquery(lead.values("person")[:1], output_field=CharField()),
-        unit_name=F("unit__name"),
+        # A subquery, not a join: evaluated for the rows kept after ORDER BY ... LIMIT only, so
+        # a misestimated join cannot turn a 15-row list into a scan of units x cases.
+        unit_name=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("name")[:1]),
     )
 
 
@@ -383,11 +393,21 @@ def _due_soon_q(today: dt.date, prefix: str = "") -> Q:
     )
 
 
+# A new innovation, as the regent's target counts it: not the continuation of an earlier year's.
+_NEW = Q(continues__isnull=True)
+
+
+def _of_year_active(year: int) -> Q:
+    """A unit's innovations of `year` that are not rejected or withdrawn (through `innovations`)."""
+    return Q(innovations__year=year) & ~Q(innovations__stage__in=CANCELLED_STAGES)
+
+
 def unit_figures(
     *, year: int, today: dt.date, unit_ids: Iterable[int] | None = None
 ) -> dict[int, dict[str, int]]:
     """Per unit (one grouped query): innovations of the year by stage (`stage:<value>` keys),
-    `total`, `active` (not rejected/withdrawn), `open`, `overdue` and `due_soon`."""
+    `total`, `active` (new ones not rejected/withdrawn: the regent's target), `continued`
+    (continuations not rejected/withdrawn), `open`, `overdue` and `due_soon`."""
     qs = _open_visit_alias(Innovation.objects.filter(year=year))
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
@@ -396,7 +416,8 @@ def unit_figures(
         qs.values("unit_id")
         .annotate(
             total=Count("pk"),
-            active=Count("pk", filter=~Q(stage__in=CANCELLED_STAGES)),
+            active=Count("pk", filter=_NEW & ~Q(stage__in=CANCELLED_STAGES)),
+            continued=Count("pk", filter=~_NEW & ~Q(stage__in=CANCELLED_STAGES)),
             open=Count("pk", filter=Q(stage__in=OPEN_STAGES)),
             overdue=Count("pk", filter=_overdue_q(today)),
             due_soon=Count("pk", filter=_due_soon_q(today)),
@@ -471,6 +492,7 @@ def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> 
                 next_follow_up_due=a.follow_up_due,
                 next_follow_up_case=a.follow_up_case,
                 next_follow_up_late=bool(a.follow_up_due and a.follow_up_due < today),
+                continued=f.get("continued", 0),
             )
         )
     attention = _open_visit_alias(
@@ -521,8 +543,12 @@ def head_dashboard(
         .annotate(
             active=Count(
                 "innovations",
-                filter=Q(innovations__year=year) & ~Q(innovations__stage__in=CANCELLED_STAGES),
-            )
+                filter=_of_year_active(year) & Q(innovations__continues__isnull=True),
+            ),
+            continued=Count(
+                "innovations",
+                filter=_of_year_active(year) & Q(innovations__continues__isnull=False),
+            ),
         )
         .order_by("name", "pk")
     )
@@ -547,6 +573,7 @@ def head_dashboard(
                 approvals=tuple(approvals[unit.pk]),
                 innovations=tuple(innovations[unit.pk]),
                 active=unit.active,
+                continued=unit.continued,
             )
             for unit in units
         ),
@@ -573,25 +600,30 @@ def pipeline(*, year: int) -> tuple[StageCount, ...]:
 
 def mentor_workload(*, year: int, today: dt.date) -> tuple[MentorLoad, ...]:
     """Per mentor assigned in `year`: units (and as lead), open cases of those units in the
-    year and how many of them are overdue (one grouped query)."""
-    innovation = Q(unit__innovations__year=year, unit__innovations__stage__in=OPEN_STAGES)
+    year and how many of them are overdue (one grouped query).
+
+    The join to the innovations carries the year and open stages in its ON clause (a
+    FilteredRelation), so it reads the year's open cases only, not every year's (issue 14)."""
     rows = (
         MentorAssignment.objects.filter(year=year)
         .alias(
+            open_case=FilteredRelation(
+                "unit__innovations",
+                condition=Q(unit__innovations__year=year, unit__innovations__stage__in=OPEN_STAGES),
+            ),
             open_visit=FilteredRelation(
-                "unit__innovations__visits",
-                condition=Q(unit__innovations__visits__left_at__isnull=True),
-            )
+                "open_case__visits", condition=Q(open_case__visits__left_at__isnull=True)
+            ),
         )
         .values("mentor_id", "mentor__username")
         .annotate(
             mentor_name=full_name_expression("mentor__"),
             units=Count("unit_id", distinct=True),
             lead_units=Count("unit_id", filter=Q(is_lead=True), distinct=True),
-            open_cases=Count("unit__innovations", filter=innovation, distinct=True),
+            open_cases=Count("open_case", distinct=True),
             overdue=Count(
-                "unit__innovations",
-                filter=innovation & Q(open_visit__due_date__lt=deadlines.overdue_cutoff(today)),
+                "open_case",
+                filter=Q(open_visit__due_date__lt=deadlines.overdue_cutoff(today)),
                 distinct=True,
             ),
         )
@@ -665,21 +697,30 @@ def summary(*, year: int, today: dt.date | None = None) -> Summary:
     the year (7 queries + the cached holiday calendar)."""
     today = today or timezone.localdate()
     stages = pipeline(year=year)
-    units = list(
-        Unit.objects.annotate(
-            active=Count(
+    # The join carries the year in its ON clause (a FilteredRelation): it reads the year's
+    # innovations through the (year, unit) index, not every year's (issue 14).
+    rows = list(
+        Unit.objects.alias(
+            of_year=FilteredRelation(
                 "innovations",
-                filter=Q(innovations__year=year) & ~Q(innovations__stage__in=CANCELLED_STAGES),
+                condition=Q(innovations__year=year) & ~Q(innovations__stage__in=CANCELLED_STAGES),
             )
         )
+        .annotate(
+            active=Count("of_year", filter=Q(of_year__continues__isnull=True)),
+            continued=Count("of_year", filter=Q(of_year__continues__isnull=False)),
+        )
         .order_by("name", "pk")
-        .values_list("code", "name", "kind", "active")
+        .values_list("code", "name", "kind", "active", "continued")
     )
+    # The regent's target is the offices': one new innovation each a year. The proposers
+    # beyond them (Pekan Inovasi) are counted apart.
+    units = [row for row in rows if row[2] not in COMMUNITY_KINDS]
     kinds = dict(UnitKind.choices)
     met: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     without = []
-    for code, name, kind, active in units:
+    for code, name, kind, active, _continued in units:
         total[kind] += 1
         met[kind] += active > 0
         if not active:
@@ -706,6 +747,9 @@ def summary(*, year: int, today: dt.date | None = None) -> Summary:
         overdue=tuple(_case_rows(overdue_rows, today=today, days=deadlines.calendar())),
         overdue_count=overdue_count,
         cycle=cycle_times(year=year),
+        new_innovations=sum(row[3] for row in units),
+        continued_innovations=sum(row[4] for row in units),
+        community_innovations=sum(row[3] + row[4] for row in rows if row[2] in COMMUNITY_KINDS),
     )
 
 

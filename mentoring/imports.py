@@ -18,9 +18,18 @@ from django.db import transaction
 
 from core import params
 
-from .models import Membership, MentorAssignment, Region, Role, Unit, UnitKind
+from .models import (
+    COMMUNITY_KINDS,
+    Membership,
+    MentorAssignment,
+    PekanCategory,
+    Region,
+    Role,
+    Unit,
+    UnitKind,
+)
 
-UNIT_COLUMNS = ("code", "name", "kind")
+UNIT_COLUMNS = ("code", "name", "kind", "category")
 UNIT_REQUIRED = ("code", "name", "kind")
 PEOPLE_COLUMNS = (
     "username",
@@ -195,6 +204,24 @@ def _unit_row_errors(line: int, row: dict[str, str], codes_seen: dict[str, int])
                 f"Jenis unit '{row['kind']}' tidak dikenal. Pilih: {', '.join(UnitKind.values)}.",
             )
         )
+    category = row["category"].lower()
+    if kind in COMMUNITY_KINDS and category not in PekanCategory.values:
+        errors.append(
+            RowError(
+                line,
+                "category",
+                f"Kategori Pekan Inovasi '{row['category']}' tidak dikenal. "
+                f"Pilih: {', '.join(PekanCategory.values)}.",
+            )
+        )
+    elif kind in UnitKind.values and kind not in COMMUNITY_KINDS and category:
+        errors.append(
+            RowError(
+                line,
+                "category",
+                "Kategori Pekan Inovasi hanya untuk sekolah, BUMDes dan kelompok masyarakat.",
+            )
+        )
     return errors
 
 
@@ -212,14 +239,16 @@ def import_units(*, data: bytes | str, dry_run: bool = False) -> ImportReport:
         region = Region.sole()  # new units belong to the installation's region
         for _line, row in table.rows:
             unit = existing.get(row["code"])
-            kind = row["kind"].lower()
+            kind, category = row["kind"].lower(), row["category"].lower()
             if unit is None:
-                Unit.objects.create(code=row["code"], name=row["name"], kind=kind, region=region)
+                Unit.objects.create(
+                    code=row["code"], name=row["name"], kind=kind, category=category, region=region
+                )
                 report.created += 1
             else:
-                if (unit.name, unit.kind) != (row["name"], kind):
-                    unit.name, unit.kind = row["name"], kind
-                    unit.save(update_fields=["name", "kind"])
+                if (unit.name, unit.kind, unit.category) != (row["name"], kind, category):
+                    unit.name, unit.kind, unit.category = row["name"], kind, category
+                    unit.save(update_fields=["name", "kind", "category"])
                 report.updated += 1
     return report
 

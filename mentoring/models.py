@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from viewflow import fsm
 
@@ -33,6 +34,28 @@ class UnitKind(models.TextChoices):
     RSUD = "rsud", _("RSUD")
     PUSKESMAS = "puskesmas", _("Puskesmas")
     BUMD = "bumd", _("BUMD")
+    # Innovators beyond the offices, for Kukar's Pekan Inovasi (COMMUNITY_KINDS below).
+    SEKOLAH = "sekolah", _("Sekolah")
+    BUMDES = "bumdes", _("BUMDes")
+    KELOMPOK = "kelompok", _("Kelompok masyarakat")
+
+
+class PekanCategory(models.TextChoices):
+    """The Pekan Inovasi category a proposer beyond the offices competes in."""
+
+    SEKOLAH = "sekolah", _("Pelajar/sekolah")
+    PETANI_NELAYAN = "petani_nelayan", _("Petani/nelayan")
+    PEREMPUAN = "perempuan", _("Perempuan")
+    DISABILITAS = "disabilitas", _("Penyandang disabilitas")
+    PEMUDA = "pemuda", _("Pemuda")
+    BUMDES = "bumdes", _("BUMDes")
+
+
+# Proposers beyond the government offices (Kukar's Pekan Inovasi): their cases go through the
+# same lifecycle, but they count neither for the regent's target (one new innovation per office
+# a year) nor in the national IID (n, coverage, the submission). Every other kind is an office.
+COMMUNITY_KINDS = (UnitKind.SEKOLAH, UnitKind.BUMDES, UnitKind.KELOMPOK)
+OFFICE_KINDS = tuple(kind for kind in UnitKind if kind not in COMMUNITY_KINDS)
 
 
 class Source(models.Model):
@@ -108,6 +131,14 @@ class Unit(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis unit"), max_length=20, choices=UnitKind.choices)
+    # Set for the proposers beyond the offices (COMMUNITY_KINDS) only.
+    category = models.CharField(
+        _("kategori Pekan Inovasi"),
+        max_length=20,
+        choices=PekanCategory.choices,
+        blank=True,
+        help_text=_("Hanya untuk sekolah, BUMDes dan kelompok masyarakat."),
+    )
     region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -121,9 +152,36 @@ class Unit(models.Model):
         ordering = ["name"]
         verbose_name = _("unit")
         verbose_name_plural = _("unit")
+        constraints = [
+            # A proposer beyond the offices has a Pekan Inovasi category; an office has none.
+            models.CheckConstraint(
+                condition=(Q(kind__in=COMMUNITY_KINDS) & ~Q(category=""))
+                | (~Q(kind__in=COMMUNITY_KINDS) & Q(category="")),
+                name="unit_category_only_beyond_offices",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_office(self) -> bool:
+        """A government office: counts for the regent's target and the national IID."""
+        return self.kind not in COMMUNITY_KINDS
+
+    def clean(self) -> None:
+        if self.kind in COMMUNITY_KINDS and not self.category:
+            raise ValidationError(
+                {"category": _("Sekolah, BUMDes dan kelompok masyarakat wajib punya kategori.")}
+            )
+        if self.kind not in COMMUNITY_KINDS and self.category:
+            raise ValidationError(
+                {
+                    "category": _(
+                        "Kategori Pekan Inovasi hanya untuk pengusul di luar perangkat daerah."
+                    )
+                }
+            )
 
 
 class Membership(models.Model):
@@ -202,6 +260,8 @@ class Measure(models.TextChoices):
 
     BENEFICIARIES = "beneficiaries", _("Jumlah penerima manfaat")
     MONTHS_TO_ADOPT = "months_to_adopt", _("Bulan dari uji coba sampai penerapan")
+    # Indicator 31 (replikasi): the replications recorded for the innovation (recognition app).
+    REPLICATIONS = "replications", _("Jumlah replikasi tercatat")
 
 
 class Indicator(models.Model):
@@ -507,6 +567,16 @@ class Innovation(models.Model):
         default=0,
         help_text=_("Berapa kali inovasi ini sudah dilaporkan ke pengukuran IID tahun-tahun lalu."),
     )
+    # The same innovation's case of an earlier year that this one continues ("lanjutan"); each
+    # case is continued at most once, so an innovation's years form one chain.
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("melanjutkan kasus"),
+    )
     # Final report (pelaporan)
     report_results = models.TextField(_("hasil akhir"), blank=True)
     report_beneficiaries = models.PositiveIntegerField(
@@ -540,6 +610,12 @@ class Innovation(models.Model):
         indexes = [
             models.Index(fields=["year", "unit"]),
             models.Index(fields=["year", "stage"]),
+            # The list's order (newest year first, then newest case): a page is read off the
+            # index, at any size (issue 14).
+            models.Index(fields=["-year", "-id"], name="innovation_list_order"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["continues"], name="innovation_continued_once"),
         ]
         permissions = [("act_as_admin", "Can administer every innovation case")]
 
@@ -595,6 +671,11 @@ class Innovation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
+
+    @property
+    def is_continuation(self) -> bool:
+        """A continued innovation: the next year's case of an innovation reported before."""
+        return self.continues_id is not None
 
     @classmethod
     def field_label(cls, name: str) -> str:

@@ -329,6 +329,19 @@ class ReplaceEvidenceForm(forms.Form):
     file = forms.FileField(label=_("Berkas pengganti"))
 
 
+class ContinueForm(forms.Form):
+    """Continue a closed case's innovation into a later year (the service checks the rules)."""
+
+    year = forms.IntegerField(label=_("Tahun program lanjutan"), min_value=2000, max_value=2100)
+    perkembangan = forms.CharField(
+        label=_("Perkembangan inovasi"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Apa yang berubah sejak inovasi ini terakhir dilaporkan (wajib)."),
+    )
+
+
 class ActionForm(forms.Form):
     comment = forms.CharField(
         label=_("Komentar"), required=False, max_length=4000, widget=forms.Textarea

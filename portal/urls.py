@@ -9,6 +9,7 @@ urlpatterns = [
     path("innovations/new/", views.innovation_create, name="innovation-create"),
     path("innovations/<id:pk>/", views.innovation_detail, name="innovation-detail"),
     path("innovations/<id:pk>/edit/", views.innovation_edit, name="innovation-edit"),
+    path("innovations/<id:pk>/continue/", views.innovation_continue, name="innovation-continue"),
     path(
         "innovations/<id:pk>/actions/<slug:action>/",
         views.innovation_action,
@@ -45,4 +46,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("national/", include("submission.urls")),
     path("national-results/", include("portal.result_urls")),
+    path("", include("portal.recognition_urls")),
 ]

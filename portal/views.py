@@ -4,6 +4,7 @@ Every ServiceError a service raises is shown on the page (message + field errors
 """
 
 import uuid
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +36,7 @@ from mentoring.models import (
 from mentoring.names import full_name_expression
 from mentoring.people import actor_for
 from mentoring.selectors import current_mentors
+from recognition import selectors as recognition_selectors
 from submission.selectors import PACKAGE_STAGES
 from workflow import eligibility, lifecycle, policy, selectors, services
 
@@ -111,6 +113,18 @@ def home(request):
     )
 
 
+class _CountedPaginator(Paginator):
+    """A Paginator given its count (counted once, up to the list's cap)."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 @login_required
 def innovation_list(request):
     try:
@@ -121,15 +135,34 @@ def innovation_list(request):
             for problem in problems:
                 messages.error(request, f"{error.message} {problem}")
         qs = selectors.innovation_list(user=request.user, params={})
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to a cap; paged by position (`after`, the (year, id) index) at any depth.
+    # A ranked text search keeps page numbers (its order is not an index's).
+    ranked = "search_rank" in qs.query.annotations
+    total = selectors.list_count(qs)
+    after = None if ranked else selectors.parse_cursor(request.GET.get("after"))
+    page = None
+    if after is not None:
+        rows, next_after = selectors.keyset_page(qs, after=after, size=PAGE_SIZE)
+    else:
+        page = _CountedPaginator(qs, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        next_after = (
+            selectors.cursor_of(rows[-1]) if rows and page.has_next() and not ranked else None
+        )
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("after", None)
     actor = actor_for(request.user)
     return _page(
         request,
         "portal/innovation_list.html",
         {
             "page": page,
+            "rows": rows,
+            "total": total,
+            "count_cap": selectors.LIST_COUNT_CAP,
+            "after": after,
+            "next_after": next_after,
             "filters": request.GET,
             "querystring": params.urlencode(),
             "stages": Stage.choices,
@@ -221,6 +254,7 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
         "pending_reviews": sum(1 for item, _form in evidence if item.review == "pending"),
         "can_change_evidence": policy.can_upload_evidence(actor, innovation),
         "can_edit": bool(policy.editable_fields(actor, innovation)),
+        "can_continue": policy.may_continue(actor, innovation),
         "can_log_session": policy.can_log_session(actor, innovation),
         "can_mark_follow_ups": policy.can_mark_follow_up(actor, innovation),
         "stage_steps": _stage_steps(innovation),
@@ -445,6 +479,41 @@ def innovation_create(request):
 
 
 @login_required
+def innovation_continue(request, pk: int):
+    """Continue a closed case's innovation into the next year: the new case opens with the
+    profile carried over (the unit's head or operator; the service checks the rest)."""
+    innovation = _visible(request, pk)
+    if not actor_for(request.user).works_in(innovation.unit_id):
+        raise PermissionDenied
+    form = forms.ContinueForm(request.POST or None, initial={"year": innovation.year + 1})
+
+    def save():
+        result = services.continue_innovation(
+            user=request.user,
+            innovation_id=innovation.pk,
+            year=form.cleaned_data["year"],
+            perkembangan=form.cleaned_data["perkembangan"],
+        )
+        return reverse("portal:innovation-detail", args=[result.innovation.pk])
+
+    return _form_page(
+        request,
+        form=form,
+        save=save,
+        success_message=_("Inovasi dilanjutkan: kasus tahun berikutnya terbuka pada tahap Usulan."),
+        context=_case_context(
+            innovation,
+            _("Lanjutkan ke tahun berikutnya: %(name)s"),
+            _("Lanjutkan inovasi"),
+            intro=_(
+                "Profil inovasi disalin ke kasus tahun berikutnya; laporan, data dukung dan "
+                "sesi tahun ini tetap pada kasus ini."
+            ),
+        ),
+    )
+
+
+@login_required
 def innovation_edit(request, pk: int):
     innovation = _visible(request, pk)
     editable = policy.editable_fields(actor_for(request.user), innovation)
@@ -594,6 +663,7 @@ def evidence_create(request, pk: int):
             multipart=True,
             another_label=_("Simpan dan unggah lagi"),
             parameter_meanings=form.meanings,
+            intro=recognition_selectors.replication_hint(innovation=innovation),
         ),
     )
 

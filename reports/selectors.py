@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mentoring.models import (
     CANCELLED_STAGES,
+    COMMUNITY_KINDS,
+    OFFICE_KINDS,
     OPEN_STAGES,
     VERIFIED_STAGES,
     Bentuk,
@@ -26,6 +28,7 @@ from mentoring.models import (
     Jenis,
     Maturity,
     MentorAssignment,
+    PekanCategory,
     Stage,
     Unit,
     UnitKind,
@@ -163,14 +166,16 @@ class UnitCompliance:
     kind: str
     lead_mentor: str
     total: int  # innovations of the year, any stage
-    active: int  # not rejected or withdrawn
+    active: int  # new (not continued) and not rejected or withdrawn: the regent's target
     past_proposal: int
     verified: int
     done: int
+    continued: int = 0  # continuations of earlier years' innovations, not rejected/withdrawn
 
     @property
     def target_met(self) -> bool:
-        """The regent's target: at least one innovation this year that is not rejected/withdrawn."""
+        """The regent's target: at least one NEW innovation this year that is not
+        rejected/withdrawn (a continuation does not count)."""
         return self.active > 0
 
 
@@ -214,23 +219,22 @@ def visible_units(*, user: User, year: int) -> QuerySet[Unit]:
 
 
 def compliance(*, user: User, year: int) -> ComplianceSummary:
-    """Per unit for `year`: innovations, how many past proposal / verified / done, target met.
-    One query."""
-    in_year = Q(innovations__year=year)
+    """Per office for `year`: innovations, how many past proposal / verified / done, target met
+    (the proposers beyond the offices, Pekan Inovasi, have no target). One query."""
+    # The join carries the year in its ON clause (a FilteredRelation): it reads the year's
+    # innovations through the (year, unit) index, not every year's (issue 14).
+    live = ~Q(of_year__stage__in=CANCELLED_STAGES)
     rows = (
         visible_units(user=user, year=year)
+        .filter(kind__in=OFFICE_KINDS)
+        .alias(of_year=FilteredRelation("innovations", condition=Q(innovations__year=year)))
         .annotate(
-            total=Count("innovations", filter=in_year),
-            active=Count(
-                "innovations", filter=in_year & ~Q(innovations__stage__in=CANCELLED_STAGES)
-            ),
-            past_proposal=Count(
-                "innovations", filter=in_year & Q(innovations__stage__in=PAST_PROPOSAL_STAGES)
-            ),
-            verified=Count(
-                "innovations", filter=in_year & Q(innovations__stage__in=VERIFIED_STAGES)
-            ),
-            done=Count("innovations", filter=in_year & Q(innovations__stage=Stage.DONE)),
+            total=Count("of_year"),
+            active=Count("of_year", filter=live & Q(of_year__continues__isnull=True)),
+            continued=Count("of_year", filter=live & Q(of_year__continues__isnull=False)),
+            past_proposal=Count("of_year", filter=Q(of_year__stage__in=PAST_PROPOSAL_STAGES)),
+            verified=Count("of_year", filter=Q(of_year__stage__in=VERIFIED_STAGES)),
+            done=Count("of_year", filter=Q(of_year__stage=Stage.DONE)),
             lead_mentor=_lead_mentor(unit_ref=OuterRef("pk"), year_ref=year),
         )
         .order_by("name", "pk")
@@ -245,6 +249,7 @@ def compliance(*, user: User, year: int) -> ComplianceSummary:
             "past_proposal",
             "verified",
             "done",
+            "continued",
         )
     )
     kinds = _labels(UnitKind.choices)
@@ -260,8 +265,9 @@ def compliance(*, user: User, year: int) -> ComplianceSummary:
             past_proposal=past,
             verified=verified,
             done=done,
+            continued=continued,
         )
-        for pk, code, name, kind, lead, total, active, past, verified, done in rows
+        for pk, code, name, kind, lead, total, active, past, verified, done, continued in rows
     ]
     return ComplianceSummary(year=year, units=units)
 
@@ -276,6 +282,7 @@ def compliance_headers() -> list[str]:
         _("Lolos tahap usulan"),
         _("Terverifikasi"),
         _("Selesai"),
+        _("Inovasi lanjutan"),
         _("Target terpenuhi"),
     ]
 
@@ -293,6 +300,7 @@ def compliance_export(*, user: User, year: int) -> Table:
             unit.past_proposal,
             unit.verified,
             unit.done,
+            unit.continued,
             yes if unit.target_met else no,
         ]
         for unit in summary.units
@@ -302,6 +310,54 @@ def compliance_export(*, user: User, year: int) -> Table:
         headers=compliance_headers(),
         rows=rows,
     )
+
+
+# --- Pekan Inovasi: the innovators beyond the offices ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PekanCase:
+    pk: int
+    name: str
+    unit_name: str
+    unit_kind: str
+    stage: str
+    stage_label: str
+    continued: bool
+
+
+@dataclass(frozen=True)
+class PekanGroup:
+    category: str
+    label: str
+    cases: list[PekanCase]
+
+
+def pekan_inovasi(*, user: User, year: int) -> list[PekanGroup]:
+    """The year's innovations of schools, BUMDes and community groups the user may see, by
+    their Pekan Inovasi category (rejected and withdrawn ones left out). One query."""
+    rows = (
+        case_selectors.visible_innovations(user=user)
+        .filter(year=year, unit__kind__in=COMMUNITY_KINDS)
+        .exclude(stage__in=CANCELLED_STAGES)
+        .order_by("unit__category", "unit__name", "name", "pk")
+        .values_list(
+            "pk", "name", "unit__name", "unit__kind", "unit__category", "stage", "continues_id"
+        )
+    )
+    kinds, stages = _labels(UnitKind.choices), _labels(Stage.choices)
+    by_category: dict[str, list[PekanCase]] = {}
+    for pk, name, unit_name, kind, category, stage, continues in rows:
+        by_category.setdefault(category, []).append(
+            PekanCase(
+                pk, name, unit_name, kinds.get(kind, kind), stage, stages[stage], bool(continues)
+            )
+        )
+    return [
+        PekanGroup(value, str(label), by_category[value])
+        for value, label in PekanCategory.choices
+        if value in by_category
+    ]
 
 
 # --- pipeline and the yearly report -----------------------------------------------------------

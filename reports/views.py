@@ -78,6 +78,7 @@ def index(request):
         {
             "year": year,
             "summary": summary,
+            "pekan": selectors.pekan_inovasi(user=request.user, year=year),
             "can_pdf": selectors.can_see_yearly_report(request.user),
             "can_bulk": actor.is_admin,
         },

@@ -3,7 +3,11 @@
 Formula implemented (all numbers come from the year's `Ruleset` and `mentoring.Indicator` rows):
 
     verified innovation  = a case of the year in stage reporting, report gate, close or done
-                           (it passed verification); only these count for SID
+                           (it passed verification); only these count for SID. New and
+                           continued innovations alike (a continuation is the year's own case
+                           of an innovation reported before); never the cases of proposers
+                           beyond the offices (schools, BUMDes, community groups: Pekan
+                           Inovasi only, mentoring.COMMUNITY_KINDS)
     p(i, x)              = the highest VERIFIED parameter (`verified_parameter`, else the chosen
                            `parameter` for rows reviewed before that field existed) among the VALID
                            evidence items of innovation i for indicator x; 0 when there is none
@@ -71,6 +75,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from mentoring.models import (
+    OFFICE_KINDS,
     VERIFIED_STAGES,
     EvidenceItem,
     Indicator,
@@ -126,6 +131,7 @@ class InnovationScore:
     yandas: frozenset[str]  # yandas affair codes this innovation covers under the ruleset
     parameters: dict[int, int]
     score: Decimal
+    continued: bool = False  # the continuation of an innovation reported in an earlier year
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,7 @@ class Estimate:
     innovations: tuple[InnovationScore, ...]
     pending_count: int  # cases before verification
     warnings: tuple[str, ...] = field(default=())
+    continued_count: int = 0  # of n: continuations of innovations reported in earlier years
 
 
 class StepKind:
@@ -316,13 +323,20 @@ def _load(*, year: int, unit: Unit | int | None) -> _Basis:
     yandas_codes = {affair.code for affair in yandas}
 
     innovations = Innovation.objects.filter(
-        year=year, stage__in=VERIFIED_STAGES + PRE_VERIFICATION_STAGES
+        year=year, stage__in=VERIFIED_STAGES + PRE_VERIFICATION_STAGES, unit__kind__in=OFFICE_KINDS
     )
     if unit is not None:
         innovations = innovations.filter(unit=unit)
     rows = list(
         innovations.order_by("id").values(
-            "id", "name", "unit_id", "unit__name", "stage", "main_urusan__code", "main_urusan__name"
+            "id",
+            "name",
+            "unit_id",
+            "unit__name",
+            "stage",
+            "main_urusan__code",
+            "main_urusan__name",
+            "continues_id",
         )
     )
     related: dict[int, set[str]] = defaultdict(set)
@@ -371,6 +385,7 @@ def _load(*, year: int, unit: Unit | int | None) -> _Basis:
             yandas=frozenset(covers & yandas_codes),
             parameters=parameters,
             score=Decimal(sum(weights[number] * p for number, p in parameters.items())),
+            continued=row["continues_id"] is not None,
         )
         (verified if is_verified else pending).append(item)
     return _Basis(ruleset, thresholds, indicators, yandas, verified, pending)
@@ -436,6 +451,7 @@ def _estimate_from(basis: _Basis, *, year: int, unit_id: int | None) -> Estimate
         innovations=tuple(basis.verified),
         pending_count=len(basis.pending),
         warnings=tuple(warnings),
+        continued_count=sum(item.continued for item in basis.verified),
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from mentoring.models import (
     CANCELLED_STAGES,
+    OFFICE_KINDS,
     VERIFIED_STAGES,
     Innovation,
     Milestone,
@@ -83,7 +84,8 @@ def window(*, year: int, today: dt.date | None = None) -> Window | None:
 def _cases(*, user: User | AnonymousUser, year: int) -> QuerySet[Innovation]:
     return (
         visible_innovations(user=user)
-        .filter(year=year)
+        # The national IID takes the offices' innovations only (not the Pekan Inovasi's).
+        .filter(year=year, unit__kind__in=OFFICE_KINDS)
         .exclude(stage__in=CANCELLED_STAGES)
         .annotate(entered=Exists(NationalEntry.objects.filter(innovation=OuterRef("pk"))))
     )

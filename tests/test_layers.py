@@ -4,12 +4,13 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = {"core", "mentoring"}
+DOMAIN = {"core", "mentoring", "recognition"}
 PROCESS = DOMAIN | {"workflow"}
 READS = PROCESS | {"scoring", "dashboards", "reports"}
 MAY_IMPORT = {
     "core": set(),
     "mentoring": {"core"},
+    "recognition": {"core", "mentoring"},
     "workflow": DOMAIN,
     "scoring": DOMAIN,
     "notifications": PROCESS,

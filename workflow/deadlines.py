@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import holidays
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -321,11 +321,14 @@ def next_alert_after(visit: StageVisit, *, today: dt.date) -> dt.date | None:
 
 
 def with_deadline(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
-    """Annotate `due_date` and `holder` from the open visit (one LEFT JOIN, no query per row)."""
+    """Annotate `due_date` and `holder` from the open visit (no query per row).
+
+    Correlated subqueries on the one-open-visit index, not a join: they run for the rows of the
+    page only, and a list's count() drops them and counts the innovations alone (issue 14)."""
+    open_visit = StageVisit.objects.filter(innovation=OuterRef("pk"), left_at__isnull=True)
     return qs.annotate(
-        open_visit=FilteredRelation("visits", condition=Q(visits__left_at__isnull=True)),
-        due_date=F("open_visit__due_date"),
-        holder=F("open_visit__holder"),
+        due_date=Subquery(open_visit.values("due_date")[:1]),
+        holder=Subquery(open_visit.values("holder")[:1]),
     )
 
 

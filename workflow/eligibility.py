@@ -265,6 +265,9 @@ def _consistency(
     checks = []
     for indicator in basis.indicators:
         items = by_indicator.get(indicator.pk)
+        if indicator.measure == Measure.REPLICATIONS and indicator.parameter_bounds:
+            checks += _replications(innovation, indicator, items or [])
+            continue
         if not items or not indicator.measure or not indicator.parameter_bounds:
             continue
         value: int | None = None
@@ -291,6 +294,39 @@ def _consistency(
     return checks
 
 
+def _replications(
+    innovation: Innovation, indicator: Indicator, items: list[EvidenceItem]
+) -> list[Check]:
+    """A hint for the replication indicator (31): the parameter the replications recorded
+    for the innovation suggest (the recognition app's records, read or prefetched here)."""
+    count = len(innovation.replications.all())
+    expected = indicator.parameter_for(count) if count else None
+    chosen = max((item.parameter for item in items), default=None)
+    if expected is None and chosen is None:
+        return []
+    stated = _("%(n)d replikasi tercatat") % {"n": count}
+    if chosen is None:
+        detail = _("Belum ada data dukung; %(stated)s sesuai parameter %(expected)s.") % {
+            "stated": stated,
+            "expected": expected,
+        }
+    else:
+        detail = _("Dipilih parameter %(chosen)d; %(stated)s sesuai parameter %(expected)s.") % {
+            "chosen": chosen,
+            "stated": stated,
+            "expected": expected or "-",
+        }
+    return [
+        Check(
+            "evidence",
+            _("Kesesuaian indikator %(indicator)s") % {"indicator": indicator},
+            chosen == expected,
+            detail,
+            blocking=False,
+        )
+    ]
+
+
 def desk_check(innovation: Innovation, basis: YearBasis | None = None) -> DeskCheck:
     """The checklist of one case (its evidence, related urusan and priorities are read, or
     taken from a prefetch)."""
@@ -313,10 +349,11 @@ def desk_check(innovation: Innovation, basis: YearBasis | None = None) -> DeskCh
 
 
 def with_checked_relations(innovations: Iterable[Innovation]) -> None:
-    """Prefetch what desk_check reads for many cases (three queries for any number)."""
+    """Prefetch what desk_check reads for many cases (four queries for any number)."""
     prefetch_related_objects(
         list(innovations),
         Prefetch("evidence", queryset=EvidenceItem.objects.select_related("indicator")),
         "related_urusan",
         "priorities",
+        "replications",
     )

@@ -64,6 +64,43 @@ def moved(
     return event
 
 
+class ContinuationPayload(TypedDict):
+    """The other case of a continuation: the earlier one, or the one that continues it."""
+
+    innovation: int
+    year: int
+
+
+def continued(*, previous: Innovation, innovation: Innovation, actor: User) -> list[CaseEvent]:
+    """`innovation` opened as the continuation of the closed case `previous` into a later
+    year: one entry on each case, naming the other (the new case's entry carries the
+    "perkembangan inovasi" as its comment and stands for its creation)."""
+    rows = [
+        CaseEvent.objects.create(
+            innovation=previous,
+            actor=actor,
+            on_behalf_of_id=_on_behalf_of(actor, previous, Holder.OPD),
+            action=EventKind.CONTINUED,
+            from_stage=previous.stage,
+            to_stage=previous.stage,
+            data=ContinuationPayload(innovation=innovation.pk, year=innovation.year),
+        ),
+        CaseEvent.objects.create(
+            innovation=innovation,
+            actor=actor,
+            on_behalf_of_id=_on_behalf_of(actor, innovation, Holder.OPD),
+            action=EventKind.CONTINUED_FROM,
+            from_stage="",
+            to_stage=innovation.stage,
+            comment=innovation.perkembangan,
+            data=ContinuationPayload(innovation=previous.pk, year=previous.year),
+        ),
+    ]
+    for event, case in zip(rows, (previous, innovation), strict=True):
+        case_moved.send(sender=CaseEvent, event=event, innovation=case, transition=None)
+    return rows
+
+
 class EntryPayload(TypedDict):
     reference: str
 

@@ -43,6 +43,9 @@ class EventKind(models.TextChoices):
     ENTERED_NATIONALLY = "national_entry", _("Mencatat entri portal nasional")
     EVIDENCE_REPLACED = "evidence_replace", _("Mengganti berkas data dukung")
     EVIDENCE_REMOVED = "evidence_remove", _("Menghapus data dukung")
+    # An innovation continued into a later year: on the closed case, and on the new one.
+    CONTINUED = "continue", _("Melanjutkan ke tahun berikutnya")
+    CONTINUED_FROM = "continue_from", _("Lanjutan dari tahun sebelumnya")
     SUBMITTED = Action.SUBMIT.value, Action.SUBMIT.label
     APPROVED = Action.APPROVE.value, Action.APPROVE.label
     RETURNED = Action.RETURN.value, Action.RETURN.label

@@ -115,3 +115,13 @@ def can_upload_evidence(actor: Actor, innovation: Innovation) -> bool:
 
 def can_review_evidence(actor: Actor, innovation: Innovation) -> bool:
     return innovation.stage == Stage.VERIFICATION and may_hold(actor, innovation, Holder.VERIFIER)
+
+
+def may_continue(actor: Actor, innovation: Innovation) -> bool:
+    """Whether the page offers "continue to the next year": a closed case, not continued yet,
+    to the people of its unit (the service checks the year's rules)."""
+    return (
+        innovation.stage == Stage.DONE
+        and actor.works_in(innovation.unit_id)
+        and not innovation.continued_by.exists()
+    )

@@ -227,6 +227,48 @@ def innovation_list(*, user: User | AnonymousUser, params: Mapping) -> QuerySet[
     return qs.select_related("unit", "main_urusan").order_by(*ordering)
 
 
+# A list counts its rows up to this many; beyond, it says "more than" (issue 14: a page view
+# never counts 500,000 rows).
+LIST_COUNT_CAP = 10_000
+
+
+def list_count(qs: QuerySet[Innovation], *, cap: int = LIST_COUNT_CAP) -> int:
+    """The rows of `qs`, counted up to `cap + 1` (a result above `cap` means "more than cap"):
+    it reads at most cap + 1 index entries, whatever the size of the table."""
+    return qs.order_by().values("pk")[: cap + 1].count()
+
+
+def parse_cursor(raw: str | None) -> tuple[int, int] | None:
+    """The list position `<year>.<id>` of a "next page" link; None when absent or malformed
+    (the list then starts at its first page)."""
+    year, _dot, pk = str(raw or "").partition(".")
+    if not (year.isdigit() and pk.isdigit()) or len(year) > 4 or len(pk) > 18:
+        return None
+    return int(year), int(pk)
+
+
+def cursor_of(innovation: Innovation) -> str:
+    return f"{innovation.year}.{innovation.pk}"
+
+
+def keyset_page(
+    qs: QuerySet[Innovation], *, after: tuple[int, int], size: int
+) -> tuple[list[Innovation], str | None]:
+    """The `size` rows of the list (newest year first, then newest case) that come after the
+    position `after`, and the position after them (None on the last page).
+
+    Keyset paging: each query is a range of the (year, id) index, so a page deep in the list
+    costs what the first does. At most two queries: the rest of the position's year, then the
+    years before it."""
+    year, pk = after
+    rows = list(qs.filter(year=year, pk__lt=pk)[: size + 1])
+    if len(rows) <= size:
+        rows += list(qs.filter(year__lt=year)[: size + 1 - len(rows)])
+    if len(rows) > size:
+        return rows[:size], cursor_of(rows[size - 1])
+    return rows, None
+
+
 def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
     """Cases waiting for this person ("Tugas saya"), oldest wait first.
 

@@ -6,16 +6,18 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import operator
 import random
 import time
 from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,15 +27,18 @@ from viewflow.workflow.status import STATUS
 from core.errors import ActionConflict, ActionForbidden, GuardFailed, UnknownAction
 from mentoring.models import (
     LINK_MAX_LENGTH,
+    RANCANG_BANGUN_SECTIONS,
     Attachment,
     EvidenceItem,
     FollowUp,
     Indicator,
     Innovation,
     MentoringSession,
+    NationalPriority,
     SessionAttendee,
     SessionFile,
     Stage,
+    SubmissionRules,
     Unit,
 )
 from mentoring.people import Actor, actor_for
@@ -43,7 +48,7 @@ from mentoring.uploads import stored_file_fields
 from . import deadlines, events, lifecycle, policy
 from .flows import InnovationFlow
 from .lifecycle import Action, EventKind
-from .models import ActionReceipt, CaseEvent, InnovationProcess
+from .models import ActionReceipt, CaseEvent, InnovationProcess, SlaPolicy
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +60,9 @@ class ActionResult:
     # True when the idempotency key had already been used for this action: nothing moved now.
     replayed: bool = False
 
+
+# Field errors, as services raise them: {field: [messages]}.
+Errors = dict[str, list[str]]
 
 # An idempotency key: what clients put in `Idempotency-Key` (a UUID, usually).
 KEY_MAX_LENGTH = 255
@@ -96,6 +104,145 @@ def create_innovation(
     links.save(innovation)
     InnovationFlow.start.run(innovation=innovation)
     event = events.created(innovation=innovation, actor=user)
+    deadlines.enter_stage(innovation=innovation, at=event.at, first=True)
+    return ActionResult(innovation=innovation, event=event)
+
+
+# --- continuing an innovation into a later year ------------------------------------------------
+
+# What a continuation carries over from the closed case: the profile, not the year's own
+# records (report, evidence, sessions); the national priorities are the new year's of the same
+# kind and number (each year has its own list).
+CARRIED_FIELDS = (
+    "name",
+    "bentuk",
+    "jenis",
+    "inisiator",
+    "inisiator_name",
+    "main_urusan_id",
+    "trial_date",
+    "implementation_date",
+    *RANCANG_BANGUN_SECTIONS,
+    "tujuan",
+    "manfaat",
+    "hasil",
+    "budget",
+    "latitude",
+    "longitude",
+    "maturity",
+)
+
+
+def continuation_errors(*, previous: Innovation, year: int, perkembangan: str) -> Errors:
+    """Why `previous` cannot be continued into `year` (empty when it can), per input field.
+
+    Only a closed case (stage done: reported and closed by BRIDA) continues, once, into a later
+    year that has its rules (SubmissionRules, with the report limit) and its SLA policy; the
+    new case is its (reported_before + 2)-th report, which the year's limit must allow."""
+    errors: Errors = {}
+    if previous.stage != Stage.DONE:
+        errors["stage"] = [
+            _(
+                "Hanya inovasi yang sudah selesai (dilaporkan dan ditutup) yang dapat "
+                "dilanjutkan; inovasi ini masih di tahap %(stage)s."
+            )
+            % {"stage": previous.get_stage_display()}
+        ]
+    if not perkembangan.strip():
+        errors["perkembangan"] = [
+            _("Perkembangan inovasi wajib diisi: apa yang berubah sejak laporan tahun %(year)d.")
+            % {"year": previous.year}
+        ]
+    year_errors: list[str] = []
+    later = previous.continued_by.order_by("pk").values_list("pk", "year").first()
+    if later is not None:
+        year_errors.append(
+            _("Inovasi ini sudah dilanjutkan ke tahun %(year)d (kasus #%(id)d).")
+            % {"year": later[1], "id": later[0]}
+        )
+    elif year <= previous.year:
+        year_errors.append(
+            _("Tahun lanjutan harus setelah tahun %(year)d.") % {"year": previous.year}
+        )
+    else:
+        rules = SubmissionRules.objects.filter(year=year).first()
+        if rules is None:
+            year_errors.append(
+                _("Aturan pengajuan IID tahun %(year)d belum ada; admin BRIDA perlu mengisinya.")
+                % {"year": year}
+            )
+        elif rules.max_reports is not None and previous.reported_before + 2 > rules.max_reports:
+            year_errors.append(
+                _(
+                    "Inovasi ini sudah dilaporkan %(times)d kali; aturan tahun %(year)d "
+                    "membolehkan paling banyak %(limit)d kali (batas berapa kali dilaporkan)."
+                )
+                % {
+                    "times": previous.reported_before + 1,
+                    "year": year,
+                    "limit": rules.max_reports,
+                }
+            )
+        if not SlaPolicy.objects.filter(year=year).exists():
+            year_errors.append(
+                _("Tenggat tahapan (SLA) tahun %(year)d belum ada; admin BRIDA perlu mengisinya.")
+                % {"year": year}
+            )
+    if year_errors:
+        errors["year"] = year_errors
+    return errors
+
+
+@transaction.atomic
+def continue_innovation(
+    *, user: User, innovation_id: int, year: int, perkembangan: str
+) -> ActionResult:
+    """Open the `year` case of the innovation whose closed case is `innovation_id`: the profile
+    carried over, the "perkembangan inovasi" recorded, one more report counted, both cases'
+    histories naming each other. The new case starts in the proposal stage like any other."""
+    previous = (
+        Innovation.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=innovation_id)
+    )
+    actor = actor_for(user)
+    if not policy.can_view(actor, previous):
+        raise ActionForbidden(_("Anda tidak memiliki akses ke inovasi ini."))
+    if not actor.works_in(previous.unit_id):
+        raise ActionForbidden(
+            _("Hanya kepala atau operator unit ini yang dapat melanjutkan inovasi.")
+        )
+    errors = continuation_errors(previous=previous, year=year, perkembangan=perkembangan)
+    if errors:
+        raise GuardFailed(_("Inovasi belum dapat dilanjutkan."), fields=errors)
+    stage = Stage.PROPOSAL
+    innovation = Innovation(
+        unit=previous.unit,
+        year=year,
+        created_by=user,
+        stage=stage,
+        awaiting=lifecycle.holder_of(stage),
+        continues=previous,
+        perkembangan=perkembangan.strip(),
+        reported_before=previous.reported_before + 1,
+        **{name: getattr(previous, name) for name in CARRIED_FIELDS},
+    )
+    try:
+        with transaction.atomic():
+            innovation.save()
+    except IntegrityError as exc:  # a concurrent continuation of the same case won
+        raise GuardFailed(
+            _("Inovasi belum dapat dilanjutkan."),
+            fields={"year": [_("Inovasi ini sudah dilanjutkan.")]},
+        ) from exc
+    innovation.related_urusan.set(previous.related_urusan.all())
+    kinds = previous.priorities.values_list("kind", "number")
+    if same := [Q(kind=kind, number=number) for kind, number in kinds]:
+        innovation.priorities.set(
+            NationalPriority.objects.filter(year=year).filter(reduce(operator.or_, same))
+        )
+    InnovationFlow.start.run(innovation=innovation)
+    _previous_entry, event = events.continued(previous=previous, innovation=innovation, actor=user)
     deadlines.enter_stage(innovation=innovation, at=event.at, first=True)
     return ActionResult(innovation=innovation, event=event)
 

@@ -20,6 +20,7 @@ HEADERS = [
     "Lolos tahap usulan",
     "Terverifikasi",
     "Selesai",
+    "Inovasi lanjutan",
     "Target terpenuhi",
 ]
 
@@ -94,20 +95,21 @@ def test_csv_and_xlsx_rows(client, fixture):
         "3",
         "2",
         "1",
+        "0",
         "Ya",
     ]
-    assert rows[b.unit.code][4:] == ["2", "0", "0", "0", "Tidak"]
-    assert rows[c.code][3:] == ["", "0", "0", "0", "0", "Tidak"]
+    assert rows[b.unit.code][4:] == ["2", "0", "0", "0", "0", "Tidak"]
+    assert rows[c.code][3:] == ["", "0", "0", "0", "0", "0", "Tidak"]
     assert [row[1] for row in table[1:4]] == ["A Dinas Satu", "B Dinas Dua", "C Kecamatan Tiga"]
     url = reverse("portal:report-compliance", args=["xlsx"])
     sheet = xlsx_rows(client.get(url, {"year": a.year}))
     assert sheet[0] == HEADERS
     rows = {row[0]: row for row in sheet[1:]}
-    assert rows[a.unit.code][4:] == [4, 3, 2, 1, "Ya"]
-    assert rows[c.code][4:] == [0, 0, 0, 0, "Tidak"]
+    assert rows[a.unit.code][4:] == [4, 3, 2, 1, 0, "Ya"]
+    assert rows[c.code][4:] == [0, 0, 0, 0, 0, "Tidak"]
     # Last year: only the old innovation of unit A counts.
     rows = {r[0]: r for r in csv_rows(client.get(url.replace("xlsx", "csv"), {"year": a.year - 1}))}
-    assert rows[a.unit.code][4:] == ["1", "1", "1", "1", "Ya"]
+    assert rows[a.unit.code][4:] == ["1", "1", "1", "1", "0", "Ya"]
 
 
 def test_operator_and_mentor_see_only_their_units(client, fixture):

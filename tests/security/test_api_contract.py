@@ -32,7 +32,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.serializers import InnovationSerializer
-from mentoring.models import EvidenceItem, FollowUp, Indicator, NationalPriority, Urusan
+from mentoring.models import (
+    EvidenceItem,
+    FollowUp,
+    Indicator,
+    Membership,
+    NationalPriority,
+    Urusan,
+)
 from notifications.models import Notification
 from tests.factories import PDF_BYTES, Org, advance, new_innovation
 
@@ -132,8 +139,17 @@ def build_world() -> World:
         advance(org, new_innovation(org), "verification"),
     ]
     ids = [str(case.pk) for case in cases]
-    for path in ("", "actions/", "actions/{name}/", "history/", "sessions/", "evidence/"):
+    for path in (
+        *("", "actions/", "actions/{name}/", "history/", "sessions/", "evidence/"),
+        *("recognition/", "replications/", "awards/", "hki/"),
+    ):
         world.paths[(f"{API}/innovations/{{id}}/{path}", "id")] = ids
+    # Continue: a closed case of the year before (continued into this year, which has its
+    # rules) and an open one (refused).
+    earlier = Org(year=org.year - 1)
+    Membership.objects.create(unit=earlier.unit, user=org.operator, position="operator")
+    closed = advance(earlier, new_innovation(earlier), "done")
+    world.paths[(f"{API}/innovations/{{id}}/continue/", "id")] = [str(closed.pk), ids[0]]
     world.paths[(f"{API}/evidence/{{id}}/review", "id")] = [
         str(pk) for pk in EvidenceItem.objects.order_by("pk").values_list("pk", flat=True)[:4]
     ]
@@ -163,6 +179,7 @@ def build_world() -> World:
         "file": [PDF_BYTES],
         "username": [org.operator.username],
         "password": ["rahasia123"],
+        "perkembangan": ["Layanan kini menjangkau 12 desa baru dan terhubung ke kecamatan."],
     }
     return world
 
@@ -175,6 +192,10 @@ ROLE_FOR = {
     ("POST", f"{API}/innovations/{{id}}/evidence/"): "operator",
     ("POST", f"{API}/evidence/{{id}}/review"): "verifier",
     ("PATCH", f"{API}/follow-ups/{{id}}/"): "mentor",
+    ("POST", f"{API}/innovations/{{id}}/continue/"): "operator",
+    ("POST", f"{API}/innovations/{{id}}/replications/"): "operator",
+    ("POST", f"{API}/innovations/{{id}}/awards/"): "operator",
+    ("POST", f"{API}/innovations/{{id}}/hki/"): "operator",
 }
 ROLE_FOR_ACTION = {
     "submit": "operator",
