@@ -19,6 +19,7 @@ compare the configurations with each other, not with another machine.
     BENCH_SERVER=uvicorn .venv/bin/python bench/load.py   # uvicorn workers, if installed
 """
 
+import collections
 import datetime as dt
 import http.client
 import json
@@ -65,7 +66,9 @@ def server_env(media_root: str) -> dict[str, str]:
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_MEDIA_ROOT": media_root,
         "DJANGO_LOG_LEVEL": "ERROR",
-        "DATABASE_CONN_MAX_AGE": "60",
+        # A pool per server process (config.settings): persistent per-thread connections would
+        # exhaust PostgreSQL's max_connections under ASGI.
+        "DATABASE_POOL_MAX_SIZE": os.environ.get("BENCH_POOL", "20"),
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
@@ -263,7 +266,20 @@ class VirtualUser(threading.Thread):
             f"multipart/form-data; boundary={boundary}",
         )
 
+    def where_is_my_case(self) -> None:
+        """Where the action case is now: a previous configuration's run may have left it at
+        the gate."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.request(
+            "GET",
+            f"/api/v1/innovations/{self.me['action_case']}/",
+            headers={"Authorization": f"Bearer {self.me['operator_token']}"},
+        )
+        self.submitted = json.loads(connection.getresponse().read())["stage"] != "proposal"
+        connection.close()
+
     def run(self) -> None:
+        self.where_is_my_case()
         kinds = [kind for kind, _ in MIX]
         weights = [weight for _, weight in MIX]
         while (now := time.monotonic()) < self.stop_at:
@@ -300,7 +316,7 @@ def client(plan_path: str, ports: list[int], out_path: str) -> None:
 # --- the parent ----------------------------------------------------------------------------------
 
 
-def start_servers(count: int, env: dict) -> tuple[list[subprocess.Popen], list[int]]:
+def start_servers(count: int, env: dict, log: Path) -> tuple[list[subprocess.Popen], list[int]]:
     if SERVER == "uvicorn":
         # One gunicorn with `count` uvicorn workers behind one port (its own balancing).
         port = free_port()
@@ -336,10 +352,12 @@ def start_servers(count: int, env: dict) -> tuple[list[subprocess.Popen], list[i
             ]
             for p in ports
         ]
-    procs = [
-        subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for c in commands
-    ]
+    # The servers' errors go to a log beside the results (a 500 is counted, and explained there).
+    with log.open("a") as errors:
+        procs = [
+            subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+            for c in commands
+        ]
     for port in ports:
         deadline = time.monotonic() + 60
         while True:
@@ -364,6 +382,10 @@ def report(count: int, rows: list) -> None:
         f"p50 {statistics.median(latencies):6.1f} ms  p99 {pct(latencies, 99):7.1f} ms  "
         f"errors {errors}/{len(rows)}"
     )
+    statuses = collections.Counter(status for _, _, status in rows if status >= 400)
+    if statuses:
+        counts = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items()))
+        print(f"    errors by status: {counts}")
     for kind, _ in MIX:
         times = [ms for k, ms, _ in rows if k == kind]
         failed = sum(1 for k, _, status in rows if k == kind and status >= 400)
@@ -398,7 +420,7 @@ def main() -> None:
         f"warm-up, ~{FILLER_CASES + 2 * USERS} cases; prepared in {took:.0f} s"
     )
     for count in PROCESSES:
-        procs, ports = start_servers(count, env)
+        procs, ports = start_servers(count, env, work / f"server-{count}.log")
         out = work / f"results-{count}.json"
         try:
             subprocess.run(
@@ -412,6 +434,7 @@ def main() -> None:
                 proc.terminate()
                 proc.wait(timeout=30)
         report(count, json.loads(out.read_text()))
+        print(f"    server log: {work / f'server-{count}.log'}")
 
 
 if __name__ == "__main__":

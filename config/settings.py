@@ -130,6 +130,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# Under ASGI every request runs in a thread of its own, and each thread opens its own database
+# connection: persistent connections (DATABASE_CONN_MAX_AGE) then pile up past PostgreSQL's
+# max_connections under load. A pool per process bounds them instead (psycopg's pool, through
+# Django's "pool" option); a request waits up to DATABASE_POOL_TIMEOUT seconds for a connection.
+DATABASE_POOL_MAX_SIZE = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "0"))
+if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Server, worker and timers share one file: WAL plus IMMEDIATE transactions make
     # concurrent writers wait for each other instead of failing with "database is locked".
