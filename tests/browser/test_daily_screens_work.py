@@ -4,21 +4,13 @@ survives a failed attempt, no bare action URL, unique ids and labels, evidence f
 replaced and removed, and a live event that refreshes the list it concerns. Screenshots go to
 the SHOTS dir."""
 
-import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 
 from mentoring.models import EvidenceItem, Indicator, Innovation, Stage, Urusan
-from tests.browser.conftest import DESKTOP, PHONE, SHOTS
+from tests.browser.conftest import DESKTOP, PHONE, SHOTS, daphne_on_fresh_database
 from tests.browser.test_lifecycle_browser import Session
-from tests.browser.test_notifications_browser import _psql, free_port
 from tests.factories import Org, advance, new_innovation, pdf
 from workflow import services
 
@@ -259,7 +251,6 @@ def test_operator_pages_replace_and_remove_evidence_with_sound_forms(
 
 # --- live refresh (daphne: HTTP + WebSocket) ------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
 SEED = """
 import json
 import django
@@ -275,64 +266,8 @@ print(json.dumps({"head": org.head.username, "operator": org.operator.username, 
 
 @pytest.fixture
 def daphne_server(tmp_path):
-    configured = os.environ.get("DATABASE_URL", "")
-    pg_name = None
-    if configured.startswith("postgres"):
-        pg_name = f"pandu_daily_{uuid.uuid4().hex[:8]}"
-        _psql("-c", f"CREATE DATABASE {pg_name}")
-        url = configured.rsplit("/", 1)[0] + "/" + pg_name
-    else:
-        url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "1",
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    daphne = None
-    log = None
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
-        seeded = subprocess.run(
-            [sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-        data = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
-        port = free_port()
-        log = open(tmp_path / "daphne.log", "wb")  # noqa: SIM115 (closed below)
-        daphne = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-            + ["config.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert daphne.poll() is None, (tmp_path / "daphne.log").read_text()
-                assert time.monotonic() < deadline, "daphne did not start"
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", data
-    finally:
-        if daphne is not None:
-            daphne.terminate()
-            try:
-                daphne.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                daphne.kill()
-        if log is not None:
-            log.close()
-        if pg_name:
-            _psql("-c", f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+    with daphne_on_fresh_database(tmp_path, SEED, "pandu_daily") as running:
+        yield running
 
 
 def login(browser, base: str, username: str, viewport: dict):

@@ -7,20 +7,12 @@ submits an innovation on a laptop: the head's badge and toast must change withou
 within 2 s. Screenshots go to /tmp/shots/.
 """
 
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, SHOTS
+from tests.browser.conftest import DESKTOP, PHONE, SHOTS, daphne_on_fresh_database
 
-ROOT = Path(__file__).resolve().parents[2]
 NAME = "Antrean Dukcapil Daring"
 
 pytestmark = pytest.mark.browser
@@ -37,85 +29,11 @@ print(json.dumps({"head": org.head.username, "operator": org.operator.username})
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _psql(*args: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", *args], check=True, capture_output=True
-    )
-
-
 @pytest.fixture
 def server(tmp_path):
     """daphne on a fresh, migrated database with one organisation; yields (base url, users)."""
-    configured = os.environ.get("DATABASE_URL", "")
-    pg_name = None
-    if configured.startswith("postgres"):
-        pg_name = f"pandu_browser_{uuid.uuid4().hex[:8]}"
-        _psql("-c", f"CREATE DATABASE {pg_name}")
-        url = configured.rsplit("/", 1)[0] + "/" + pg_name
-    else:
-        url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_DEBUG": "1",
-        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    daphne = None
-    try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
-        seeded = subprocess.run(
-            [sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True
-        )
-        users = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
-        port = free_port()
-        log = open(tmp_path / "daphne.log", "wb")  # noqa: SIM115 (closed below)
-        daphne = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                assert daphne.poll() is None, (tmp_path / "daphne.log").read_text()
-                assert time.monotonic() < deadline, "daphne did not start"
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}", users
-    finally:
-        if daphne is not None:
-            daphne.terminate()
-            try:
-                daphne.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                daphne.kill()
-            log.close()
-        if pg_name:
-            _psql("-c", f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+    with daphne_on_fresh_database(tmp_path, SEED, "pandu_browser") as running:
+        yield running
 
 
 def login(browser, base: str, username: str, viewport: dict):
