@@ -216,30 +216,27 @@ class ReplicationCreateView(APIView):
         return Response(ReplicationSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
+def _created(request, pk: int, given: type[serializers.Serializer], record, shown) -> Response:
+    """Record on a visible innovation what `given` parses; 201 with the record as `shown`."""
+    visible_innovation(request, pk, Innovation.objects.all())
+    serializer = given(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    made = record(user=request.user, innovation_id=pk, **serializer.validated_data)
+    return Response(shown(made).data, status=status.HTTP_201_CREATED)
+
+
 class AwardCreateView(APIView):
     @extend_schema(request=AwardInputSerializer, responses={201: AwardSerializer})
     def post(self, request, pk: int):
         """Record an award (the unit's operator or head, or an admin)."""
-        visible_innovation(request, pk, Innovation.objects.all())
-        serializer = AwardInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        record = services.record_award(
-            user=request.user, innovation_id=pk, **serializer.validated_data
-        )
-        return Response(AwardSerializer(record).data, status=status.HTTP_201_CREATED)
+        return _created(request, pk, AwardInputSerializer, services.record_award, AwardSerializer)
 
 
 class HkiCreateView(APIView):
     @extend_schema(request=HkiInputSerializer, responses={201: HkiSerializer})
     def post(self, request, pk: int):
         """Record an HKI filing (the unit's operator or head, or an admin)."""
-        visible_innovation(request, pk, Innovation.objects.all())
-        serializer = HkiInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        record = services.record_hki(
-            user=request.user, innovation_id=pk, **serializer.validated_data
-        )
-        return Response(HkiSerializer(record).data, status=status.HTTP_201_CREATED)
+        return _created(request, pk, HkiInputSerializer, services.record_hki, HkiSerializer)
 
 
 class AwardPointsView(APIView):

@@ -103,7 +103,8 @@ class RejectNulMiddleware:
 
 class SecurityHeadersMiddleware:
     """What the browser may do with our pages: nothing from other origins (the CSP comes from
-    django-csp), no powerful features, and pages kept out of shared caches."""
+    django-csp, Cross-Origin-Opener-Policy from SecurityMiddleware), no powerful features, and
+    pages kept out of shared caches."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -111,7 +112,6 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if response.get("Content-Type", "").startswith("text/html"):
             patch_cache_control(response, private=True)
         return response

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mentoring.models import Holder, Innovation, Stage
+from mentoring.models import CANCELLED_STAGES, Holder, Innovation, Stage
 from workflow import deadlines, lifecycle
 from workflow.models import CaseEvent
 
@@ -90,7 +90,7 @@ def operator_dashboard(
     def urgency(case: OperatorCase) -> tuple:
         return (-case.row.days_overdue, not case.row.due_soon, case.row.due_date or far)
 
-    order = [*lifecycle.OPEN, Stage.DONE, Stage.REJECTED, Stage.WITHDRAWN]
+    order = [*lifecycle.OPEN, Stage.DONE, *CANCELLED_STAGES]
     groups = []
     for stage in order:
         in_stage = tuple(case for case in cases if case.row.stage == stage)

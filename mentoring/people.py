@@ -76,10 +76,19 @@ class Actor:
         return frozenset(unit for unit in units if self.works_in(unit))
 
     @property
+    def units_headed_in_own_right(self) -> frozenset[int]:
+        """The units the person heads with the head's role group (not as a substitute)."""
+        return self.head_of if Role.OPD_HEAD in self.roles else frozenset()
+
+    @property
     def headed_units(self) -> frozenset[int]:
         """The units whose head's powers the person holds today, own or as a substitute."""
-        own = self.head_of if Role.OPD_HEAD in self.roles else frozenset()
-        return own | frozenset(self.acting_head)
+        return self.units_headed_in_own_right | frozenset(self.acting_head)
+
+    @property
+    def stands_in(self) -> bool:
+        """Stands in for someone today (a Plt./Plh. or a mentor's substitute)."""
+        return bool(self.acting_head or self.acting_mentor)
 
     @property
     def mentored(self) -> frozenset[tuple[int, int]]:

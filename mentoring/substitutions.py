@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from core.errors import ActionForbidden, GuardFailed
 
 from .models import SUBSTITUTE_HEAD_KINDS, Membership, MentorAssignment, Role, Substitution, Unit
+from .names import full_name
 from .people import actor_for
 
 # Longest range one naming may cover (a Plt. is renewed, not named for ever).
@@ -148,7 +149,7 @@ def substitution_errors(
                 "starts",
                 _("Bertumpang tindih dengan pengganti lain (%(name)s, %(starts)s s.d. %(ends)s).")
                 % {
-                    "name": clash.substitute.get_full_name() or clash.substitute.get_username(),
+                    "name": full_name(clash.substitute),
                     "starts": clash.starts.isoformat(),
                     "ends": clash.ends.isoformat(),
                 },
@@ -263,9 +264,8 @@ def current_and_upcoming(*, user: User, on: dt.date | None = None) -> QuerySet[S
     qs = Substitution.objects.filter(ended_at__isnull=True, ends__gte=today)
     actor = actor_for(user)
     if not actor.is_admin:
-        own_units = [u for u in actor.head_of if actor.heads_in_own_right(u)]
         qs = qs.filter(
-            Q(unit_id__in=own_units, kind__in=SUBSTITUTE_HEAD_KINDS)
+            Q(unit_id__in=actor.units_headed_in_own_right, kind__in=SUBSTITUTE_HEAD_KINDS)
             | Q(substitute=user)
             | Q(absent=user)
         )
@@ -279,4 +279,4 @@ def units_to_name_for(*, user: User) -> QuerySet[Unit]:
     actor = actor_for(user)
     if actor.is_admin:
         return Unit.objects.all()
-    return Unit.objects.filter(pk__in=[u for u in actor.head_of if actor.heads_in_own_right(u)])
+    return Unit.objects.filter(pk__in=actor.units_headed_in_own_right)

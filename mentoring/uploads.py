@@ -12,6 +12,8 @@ from pathlib import PurePosixPath
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from core.errors import GuardFailed
@@ -132,3 +134,12 @@ def stored_file_fields(upload: UploadedFile | None, *, field: str) -> dict:
         "content_type": content_type,
         "size": upload.size,
     }
+
+
+def delete_after_commit(file: FieldFile) -> None:
+    """Remove a stored file once the transaction that dropped its row has committed (a rollback
+    keeps it, and the row still names it)."""
+    storage, name = file.storage, file.name
+    if not file or not name:
+        return
+    transaction.on_commit(lambda: storage.delete(name))

@@ -18,7 +18,6 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone
 
 from core import params
@@ -43,7 +42,7 @@ def _since(scope) -> int | None:
 
 
 def _latest_id(user_id: int) -> int:
-    return Notification.objects.filter(recipient_id=user_id).aggregate(last=Max("pk"))["last"] or 0
+    return selectors.latest_ids(user_ids={user_id}).get(user_id, 0)
 
 
 def _backlog(user_id: int, after: int, limit: int) -> list[dict]:

@@ -106,7 +106,7 @@ def notify_deadlines(*, alerts) -> list[Notification]:
                     url=url,
                     innovation=innovation,
                     created_at=now,
-                    inbox_only=user_id in getattr(alert, "inbox_only", ()),
+                    inbox_only=user_id in alert.inbox_only,
                 )
                 for user_id in sorted(alert.recipients)
             )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.params import MAX_YEAR, MIN_YEAR
 from mentoring.models import (
     PARAMETERS,
     RANCANG_BANGUN_SECTIONS,
@@ -332,7 +333,9 @@ class ReplaceEvidenceForm(forms.Form):
 class ContinueForm(forms.Form):
     """Continue a closed case's innovation into a later year (the service checks the rules)."""
 
-    year = forms.IntegerField(label=_("Tahun program lanjutan"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Tahun program lanjutan"), min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
     perkembangan = forms.CharField(
         label=_("Perkembangan inovasi"),
         required=False,

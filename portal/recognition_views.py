@@ -104,10 +104,7 @@ class FeaturedForm(forms.Form):
 
     def __init__(self, *args, year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["innovation"]
-        field.queryset = Innovation.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[case.pk for case in selectors.featured_candidates(year=year)]
-        ).order_by("unit__name", "name")
+        self.fields["innovation"].queryset = selectors.featured_candidates(year=year)  # type: ignore[attr-defined]
         _apply_widgets(self)
 
 
@@ -122,95 +119,69 @@ def _back(innovation: Innovation) -> str:
     return reverse("portal:innovation-detail", args=[innovation.pk]) + "#recognition"
 
 
-@login_required
-def replication_create(request, pk: int):
-    innovation = _recording_case(request, pk)
-    form = ReplicationForm(request.POST or None, request.FILES or None, innovation=innovation)
+def _record_page(
+    request, innovation: Innovation, form, record, *, success: str, title: str, submit: str
+):
+    """A record's form page: `record` gets the form's fields (the file as `upload`)."""
 
     def save():
-        data = form.cleaned_data
-        services.record_replication(
-            user=request.user,
-            innovation_id=innovation.pk,
-            date=data["date"],
-            unit_id=data["unit"].pk if data["unit"] else None,
-            region_name=data["region_name"],
-            replicator_name=data["replicator_name"],
-            upload=data["file"],
-            link=data["link"],
-            note=data["note"],
-        )
+        data = dict(form.cleaned_data)
+        data["upload"] = data.pop("file")
+        record(user=request.user, innovation_id=innovation.pk, **data)
         return _back(innovation)
 
     return _form_page(
         request,
         form=form,
         save=save,
-        success_message=_("Replikasi tercatat."),
-        context=_case_context(
-            innovation, _("Catat replikasi: %(name)s"), _("Simpan replikasi"), multipart=True
-        ),
+        success_message=success,
+        context=_case_context(innovation, title, submit, multipart=True),
+    )
+
+
+def _record_replication(*, unit: Unit | None, **fields) -> None:
+    services.record_replication(unit_id=unit.pk if unit else None, **fields)
+
+
+@login_required
+def replication_create(request, pk: int):
+    innovation = _recording_case(request, pk)
+    return _record_page(
+        request,
+        innovation,
+        ReplicationForm(request.POST or None, request.FILES or None, innovation=innovation),
+        _record_replication,
+        success=_("Replikasi tercatat."),
+        title=_("Catat replikasi: %(name)s"),
+        submit=_("Simpan replikasi"),
     )
 
 
 @login_required
 def award_create(request, pk: int):
     innovation = _recording_case(request, pk)
-    form = AwardForm(request.POST or None, request.FILES or None)
-
-    def save():
-        data = form.cleaned_data
-        services.record_award(
-            user=request.user,
-            innovation_id=innovation.pk,
-            level=data["level"],
-            year=data["year"],
-            name=data["name"],
-            giver=data["giver"],
-            rank=data["rank"],
-            upload=data["file"],
-            link=data["link"],
-        )
-        return _back(innovation)
-
-    return _form_page(
+    return _record_page(
         request,
-        form=form,
-        save=save,
-        success_message=_("Penghargaan tercatat."),
-        context=_case_context(
-            innovation, _("Catat penghargaan: %(name)s"), _("Simpan penghargaan"), multipart=True
-        ),
+        innovation,
+        AwardForm(request.POST or None, request.FILES or None),
+        services.record_award,
+        success=_("Penghargaan tercatat."),
+        title=_("Catat penghargaan: %(name)s"),
+        submit=_("Simpan penghargaan"),
     )
 
 
 @login_required
 def hki_create(request, pk: int):
     innovation = _recording_case(request, pk)
-    form = HkiForm(request.POST or None, request.FILES or None)
-
-    def save():
-        data = form.cleaned_data
-        services.record_hki(
-            user=request.user,
-            innovation_id=innovation.pk,
-            kind=data["kind"],
-            number=data["number"],
-            status=data["status"],
-            date=data["date"],
-            upload=data["file"],
-            link=data["link"],
-        )
-        return _back(innovation)
-
-    return _form_page(
+    return _record_page(
         request,
-        form=form,
-        save=save,
-        success_message=_("HKI tercatat."),
-        context=_case_context(
-            innovation, _("Catat HKI: %(name)s"), _("Simpan HKI"), multipart=True
-        ),
+        innovation,
+        HkiForm(request.POST or None, request.FILES or None),
+        services.record_hki,
+        success=_("HKI tercatat."),
+        title=_("Catat HKI: %(name)s"),
+        submit=_("Simpan HKI"),
     )
 
 

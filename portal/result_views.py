@@ -5,7 +5,6 @@ scoring.calibration reads."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from django import forms
@@ -28,11 +27,12 @@ from core.errors import GuardFailed, ServiceError
 from mentoring.imports import ImportReport
 from mentoring.models import VERIFIED_STAGES, Innovation
 from mentoring.people import actor_for
+from reports.exports import CSV_TYPE, XLSX_TYPE
 from scoring import calibration as calibration_selectors
 from scoring import results
 from scoring.models import InnovationResult, NationalResult, NationalStatus
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .forms import set_service_errors
 
 
 def _admin_only(request: HttpRequest) -> None:
@@ -144,9 +144,7 @@ class ImportForm(forms.Form):
 
 
 def _show_errors(form: forms.Form, error: ServiceError) -> None:
-    for name, problems in error.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
+    set_service_errors(form, error.fields)
     if not error.fields:
         form.add_error(None, error.message)
 
@@ -325,9 +323,7 @@ def national_results_template(request: HttpRequest, fmt: str) -> HttpResponse:
         return redirect(f"{reverse('portal:national-results')}?year={year}")
     filename = f"hasil-iid-nasional-{year}.{fmt}"
     record_download(request=request, kind=DownloadKind.EXPORT, target=filename)
-    response = HttpResponse(
-        body, content_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
-    )
+    response = HttpResponse(body, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -341,5 +337,5 @@ def calibration(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "portal/results/calibration.html",
-        {"year": year, "calibration": found, "today": dt.date.today()},
+        {"year": year, "calibration": found, "today": timezone.localdate()},
     )

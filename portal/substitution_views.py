@@ -132,7 +132,7 @@ def substitution_list(request):
     """The current and upcoming substitutions the person may see, and the forms to name one."""
     user = request.user
     actor = actor_for(user)
-    may_name_head = actor.is_admin or any(actor.heads_in_own_right(u) for u in actor.head_of)
+    may_name_head = actor.is_admin or bool(actor.units_headed_in_own_right)
     which = request.POST.get("form") if request.method == "POST" else None
     head_form = (
         HeadSubstituteForm(request.POST if which == "head" else None, user=user, prefix="kepala")

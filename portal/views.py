@@ -217,6 +217,8 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
     process = getattr(innovation, "process", None)
     review_forms = overrides.pop("review_forms", {})
     can_review = policy.can_review_evidence(actor, innovation)
+    can_upload = policy.can_upload_evidence(actor, innovation)
+    can_edit = bool(policy.editable_fields(actor, innovation))
     evidence = [
         (
             item,
@@ -251,15 +253,17 @@ def _detail_context(request, innovation: Innovation, **overrides) -> dict:
             if move.ends_process
         ],
         "action_form": action_form if moves else None,
-        "pending_reviews": sum(1 for item, _form in evidence if item.review == "pending"),
-        "can_change_evidence": policy.can_upload_evidence(actor, innovation),
-        "can_edit": bool(policy.editable_fields(actor, innovation)),
+        "pending_reviews": sum(
+            1 for item, _form in evidence if item.review == EvidenceItem.Review.PENDING
+        ),
+        "can_change_evidence": can_upload,
+        "can_edit": can_edit,
         "can_continue": policy.may_continue(actor, innovation),
         "can_log_session": policy.can_log_session(actor, innovation),
         "can_mark_follow_ups": policy.can_mark_follow_up(actor, innovation),
         "stage_steps": _stage_steps(innovation),
-        "can_upload_evidence": policy.can_upload_evidence(actor, innovation),
-        "can_add_attachment": bool(policy.editable_fields(actor, innovation)),
+        "can_upload_evidence": can_upload,
+        "can_add_attachment": can_edit,
         "can_review": can_review,
         "desk": desk,
         "has_package": innovation.stage in PACKAGE_STAGES,
@@ -438,6 +442,14 @@ def _form_page(request, *, form, save, success_message: str, context: dict, read
     )
 
 
+def _report_error(request, error: ServiceError) -> None:
+    """A button's service error: a refusal is a 403 page, anything else a message on the page
+    the button goes back to."""
+    if error.status == 403:
+        raise PermissionDenied from error
+    messages.error(request, error.message)
+
+
 def _case_context(innovation: Innovation, title: str, submit_label: str, **extra) -> dict:
     return {
         "innovation": innovation,
@@ -610,9 +622,7 @@ def follow_up_done(request, pk: int):
     try:
         services.set_follow_up_done(user=request.user, follow_up_id=pk, done=done)
     except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
+        _report_error(request, error)
     else:
         messages.success(
             request,
@@ -773,9 +783,7 @@ def evidence_mark_rest_valid(request, pk: int):
     try:
         count = services.mark_rest_valid(user=request.user, innovation_id=innovation.pk)
     except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
+        _report_error(request, error)
     else:
         messages.success(
             request,
@@ -833,9 +841,7 @@ def evidence_remove(request, pk: int):
     try:
         services.remove_evidence(user=request.user, evidence_id=pk)
     except ServiceError as error:
-        if error.status == 403:
-            raise PermissionDenied from error
-        messages.error(request, error.message)
+        _report_error(request, error)
         return redirect(case_url + f"#evidence-{pk}")
     messages.success(request, _("Data dukung dihapus."))
     return redirect(case_url + "#evidence")

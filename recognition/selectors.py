@@ -8,7 +8,7 @@ replications recorded and the indicator's own yearly bounds (parameter 1/2/3 = r
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mentoring.models import CANCELLED_STAGES, Indicator, Innovation, Measure, Membership
@@ -156,14 +156,12 @@ def featured_of_year(*, year: int) -> list[FeaturedInnovation]:
     )
 
 
-def featured_candidates(*, year: int) -> list[Innovation]:
-    """Cases of the year an admin may pick (not rejected or withdrawn), with their awards and
-    replications prefetched for the picker's hints."""
-    return list(
+def featured_candidates(*, year: int) -> QuerySet[Innovation]:
+    """Cases of the year an admin may pick (not rejected or withdrawn)."""
+    return (
         Innovation.objects.filter(year=year)
         .exclude(stage__in=CANCELLED_STAGES)
         .select_related("unit")
-        .prefetch_related(Prefetch("awards"), Prefetch("replications"))
         .order_by("unit__name", "name")
     )
 

@@ -7,6 +7,7 @@ too) and BRIDA admins; the inovasi unggulan is picked by admins only.
 """
 
 import datetime as dt
+from typing import TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from core.errors import ActionForbidden, GuardFailed
 from mentoring.models import CANCELLED_STAGES, LINK_MAX_LENGTH, Innovation, Unit
 from mentoring.people import Actor, actor_for
-from mentoring.uploads import stored_file_fields
+from mentoring.uploads import delete_after_commit, stored_file_fields
 
 from .models import (
     Award,
@@ -34,6 +35,7 @@ from .models import (
 )
 
 Errors = dict[str, list[str]]
+RecordT = TypeVar("RecordT", Replication, Award, HkiFiling)
 # An award year is sensible from this year up to the current one (awards are not promised).
 FIRST_AWARD_YEAR = 2000
 TEXT_MAX = 200
@@ -92,6 +94,28 @@ def _check_evidence(
 def _stored(upload: UploadedFile | None) -> dict:
     """The file fields of an accepted upload (GuardFailed naming `file` for a refused one)."""
     return stored_file_fields(upload, field="file") if upload is not None else {}
+
+
+def _create_record(
+    model: type[RecordT],
+    errors: Errors,
+    *,
+    refused: str,
+    what: str,
+    evidence_required: bool,
+    innovation: Innovation,
+    user: User,
+    upload: UploadedFile | None,
+    link: str,
+    **fields,
+) -> RecordT:
+    """Check the evidence, refuse with every field's errors, or store the record and its file."""
+    _check_evidence(errors, upload=upload, link=link, required=evidence_required, what=what)
+    if errors:
+        raise GuardFailed(refused, fields=errors)
+    return model.objects.create(
+        innovation=innovation, link=link, uploaded_by=user, **fields, **_stored(upload)
+    )
 
 
 def _text(errors: Errors, field: str, value: str, label: str, *, required: bool) -> str:
@@ -162,21 +186,21 @@ def record_replication(
     elif date > timezone.localdate():
         errors["date"] = [_("Tanggal replikasi tidak boleh di masa depan.")]
     note = _text(errors, "note", note, _("Keterangan"), required=False)
-    _check_evidence(errors, upload=upload, link=link, required=True, what=_("replikasi"))
-    if errors:
-        raise GuardFailed(
-            _("Replikasi tidak disimpan: periksa isian yang ditandai."), fields=errors
-        )
-    return Replication.objects.create(
+    return _create_record(
+        Replication,
+        errors,
+        refused=_("Replikasi tidak disimpan: periksa isian yang ditandai."),
+        what=_("replikasi"),
+        evidence_required=True,
         innovation=innovation,
+        user=user,
+        upload=upload,
+        link=link,
         unit=unit,
         region_name=region_name,
         replicator_name=replicator_name,
         date=date,
-        link=link,
         note=note,
-        uploaded_by=user,
-        **_stored(upload),
     )
 
 
@@ -214,21 +238,21 @@ def record_award(
     name = _text(errors, "name", name, _("Nama penghargaan"), required=True)
     giver = _text(errors, "giver", giver, _("Pemberi penghargaan"), required=True)
     rank = _text(errors, "rank", rank, _("Peringkat"), required=False)
-    _check_evidence(errors, upload=upload, link=link, required=True, what=_("penghargaan"))
-    if errors:
-        raise GuardFailed(
-            _("Penghargaan tidak disimpan: periksa isian yang ditandai."), fields=errors
-        )
-    return Award.objects.create(
+    return _create_record(
+        Award,
+        errors,
+        refused=_("Penghargaan tidak disimpan: periksa isian yang ditandai."),
+        what=_("penghargaan"),
+        evidence_required=True,
         innovation=innovation,
+        user=user,
+        upload=upload,
+        link=link,
         level=level,
         rank=rank,
         year=year,
         name=name,
         giver=giver,
-        link=link,
-        uploaded_by=user,
-        **_stored(upload),
     )
 
 
@@ -259,18 +283,20 @@ def record_hki(
         errors["number"] = [
             _("HKI dengan nomor %(number)s sudah tercatat untuk inovasi ini.") % {"number": number}
         ]
-    _check_evidence(errors, upload=upload, link=link, required=False, what=_("HKI"))
-    if errors:
-        raise GuardFailed(_("HKI tidak disimpan: periksa isian yang ditandai."), fields=errors)
-    return HkiFiling.objects.create(
+    return _create_record(
+        HkiFiling,
+        errors,
+        refused=_("HKI tidak disimpan: periksa isian yang ditandai."),
+        what=_("HKI"),
+        evidence_required=False,
         innovation=innovation,
+        user=user,
+        upload=upload,
+        link=link,
         kind=kind,
         number=number,
         status=status,
         date=date,
-        link=link,
-        uploaded_by=user,
-        **_stored(upload),
     )
 
 
@@ -295,9 +321,7 @@ def remove_record(*, user: User, kind: str, record_id: int) -> None:
         )
     stored = found.file
     found.delete()
-    if stored and stored.name:
-        name, storage = stored.name, stored.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    delete_after_commit(stored)
 
 
 @transaction.atomic

@@ -86,8 +86,12 @@ class _Echo:
         return value
 
 
+def _csv_writer(separator: str):
+    return csv.writer(_Echo(), delimiter=separator, quoting=csv.QUOTE_ALL)
+
+
 def csv_lines(table: Table, *, separator: str, decimal_mark: str) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=separator, quoting=csv.QUOTE_ALL)
+    writer = _csv_writer(separator)
     # A byte-order mark so that Excel opens the UTF-8 file with the right characters.
     yield "\ufeff" + writer.writerow([csv_text(text) for text in table.headers])
     for row in table.rows:
@@ -104,7 +108,7 @@ def csv_response(request: HttpRequest, table: Table) -> StreamingHttpResponse:
     lines = csv_lines(table, separator=separator, decimal_mark=decimal_mark)
     # Rows are read while the body is sent: a failure there ends the file with a line that
     # says so, instead of a file that looks complete.
-    failed = csv.writer(_Echo(), delimiter=separator, quoting=csv.QUOTE_ALL).writerow(
+    failed = _csv_writer(separator).writerow(
         [_("EKSPOR TIDAK LENGKAP: terjadi kesalahan di server. Unduh ulang berkas ini.")]
     )
     response = streamed(

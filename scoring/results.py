@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core import params
 from core.errors import GuardFailed
 from mentoring.imports import ImportReport, RowError
 from mentoring.models import VERIFIED_STAGES, Indicator, Innovation
@@ -224,8 +225,10 @@ def _computed_score(entry: InnovationInput, rules: YearRules) -> Decimal:
     ).quantize(CENT)
 
 
-def _write(entry: InnovationInput, *, result: NationalResult, rules: YearRules, user: User) -> bool:
-    """Write one checked entry; True when it created the innovation's result."""
+def _write(
+    entry: InnovationInput, *, result: NationalResult, rules: YearRules, user: User
+) -> tuple[InnovationResult, bool]:
+    """Write one checked entry: the innovation's result, and True when it was created."""
     row, created = InnovationResult.objects.update_or_create(
         national_result=result,
         innovation_id=entry.innovation_id,
@@ -242,12 +245,11 @@ def _write(entry: InnovationInput, *, result: NationalResult, rules: YearRules, 
         for n, p in sorted(entry.parameters.items())
         if p is not None
     )
-    return created
+    return row, created
 
 
 def _year_result(year: int) -> NationalResult:
-    result, _created = NationalResult.objects.get_or_create(year=year)
-    return NationalResult.objects.select_for_update().get(pk=result.pk)
+    return NationalResult.objects.select_for_update().get_or_create(year=year)[0]
 
 
 @transaction.atomic
@@ -267,9 +269,8 @@ def save_innovation_result(
     errors = _input_errors(entry, rules=rules, innovations=innovations)
     if errors:
         raise GuardFailed(_("Hasil nasional inovasi tidak disimpan; periksa isian."), fields=errors)
-    result = _year_result(year)
-    _write(entry, result=result, rules=rules, user=user)
-    return InnovationResult.objects.get(national_result=result, innovation_id=innovation_id)
+    row, _created = _write(entry, result=_year_result(year), rules=rules, user=user)
+    return row
 
 
 # --- the import file ---------------------------------------------------------------------------
@@ -483,7 +484,7 @@ def _parse_row(
     if not any(row.get(column) for column in (COL_SCORE, COL_STATUS, *indicator_columns)):
         return None, []  # listed in the template, no national result yet: skipped
     raw_id = row.get(COL_ID, "")
-    innovation_id = int(raw_id) if raw_id.isdigit() and len(raw_id) <= 12 else None
+    innovation_id = params.whole_number(raw_id) if len(raw_id) <= 12 else None
     if innovation_id is None:
         errors.append(
             RowError(
@@ -587,7 +588,7 @@ def import_innovation_results(*, user: User, year: int, upload: UploadedFile) ->
             return report
         result = _year_result(year)
         for _line, entry in entries:
-            if _write(entry, result=result, rules=rules, user=user):
+            if _write(entry, result=result, rules=rules, user=user)[1]:
                 report.created += 1
             else:
                 report.updated += 1
@@ -611,7 +612,11 @@ class TemplateTable:
 def template_table(*, year: int) -> TemplateTable:
     """The import template: the year's verified innovations (the ones sent to the national
     system) and any with a recorded result, with what is recorded so far."""
-    rules = year_rules(year=year)
+    return _template_table(year_rules(year=year))
+
+
+def _template_table(rules: YearRules) -> TemplateTable:
+    year = rules.year
     numbers = sorted(rules.indicators)
     header = [*BASE_COLUMNS, *(indicator_column(n) for n in numbers)]
     results = {
@@ -658,8 +663,8 @@ def template_xlsx(*, year: int) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    table = template_table(year=year)
     rules = year_rules(year=year)
+    table = _template_table(rules)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -241,10 +241,12 @@ def list_count(qs: QuerySet[Innovation], *, cap: int = LIST_COUNT_CAP) -> int:
 def parse_cursor(raw: str | None) -> tuple[int, int] | None:
     """The list position `<year>.<id>` of a "next page" link; None when absent or malformed
     (the list then starts at its first page)."""
-    year, _dot, pk = str(raw or "").partition(".")
-    if not (year.isdigit() and pk.isdigit()) or len(year) > 4 or len(pk) > 18:
+    year_text, _dot, pk_text = str(raw or "").partition(".")
+    # core.params: ASCII digits only (str.isdigit takes "²", which int() refuses), 18 at most.
+    year, pk = core_params.whole_number(year_text), core_params.whole_number(pk_text)
+    if year is None or pk is None or len(year_text) > 4:
         return None
-    return int(year), int(pk)
+    return year, pk
 
 
 def cursor_of(innovation: Innovation) -> str:

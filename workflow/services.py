@@ -43,7 +43,7 @@ from mentoring.models import (
 )
 from mentoring.people import Actor, actor_for
 from mentoring.profile import ProfileChanges, apply_profile
-from mentoring.uploads import stored_file_fields
+from mentoring.uploads import delete_after_commit, stored_file_fields
 
 from . import deadlines, events, lifecycle, policy
 from .flows import InnovationFlow
@@ -664,15 +664,6 @@ def _changeable_evidence(user: User, evidence_id: int) -> tuple[Innovation, Evid
     return innovation, item
 
 
-def _delete_file_after_commit(file: FieldFile) -> None:
-    """Remove a stored file once the transaction that dropped it has committed (a rollback
-    keeps it, and the row still names it)."""
-    storage, name = file.storage, file.name
-    if not file or not name:
-        return
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 @transaction.atomic
 def replace_evidence(*, user: User, evidence_id: int, upload: UploadedFile | None) -> EvidenceItem:
     """Put a new file in place of an evidence item's file (pengemasan only, the unit's own
@@ -708,7 +699,7 @@ def replace_evidence(*, user: User, evidence_id: int, upload: UploadedFile | Non
             new_name=item.download_name,
         ),
     )
-    _delete_file_after_commit(old_file)
+    delete_after_commit(old_file)
     return item
 
 
@@ -727,7 +718,7 @@ def remove_evidence(*, user: User, evidence_id: int) -> None:
     events.evidence_changed(
         innovation=innovation, actor=user, kind=EventKind.EVIDENCE_REMOVED, payload=payload
     )
-    _delete_file_after_commit(old_file)
+    delete_after_commit(old_file)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ def menu_for(user) -> dict[str, bool]:
     """What the menu offers this person: a task list only to someone who acts on cases (an
     observer's home is the regency's overview), and the substitutes page to admins, heads
     and whoever stands in for someone."""
-    actor = actor_for(user)
-    stands_in = bool(actor.acting_head or actor.acting_mentor)
+    actor = actor_for(user)  # kept on the user object: read once per request
+    stands_in = actor.stands_in
     return {
         "tasks": stands_in or any(actor.has(role) for role in Role if role != Role.OBSERVER),
         "substitutes": stands_in or actor.has(Role.ADMIN) or actor.has(Role.OPD_HEAD),
