@@ -8,6 +8,9 @@ Past years are closed: their cases are done, with three finished stage visits ea
 import datetime as dt
 
 from django.db import connection
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 
 def _q(name: str) -> str:
@@ -74,11 +77,19 @@ def copy_closed_years(*, prefix: str, source_year: int, years: list[int], per_ye
                     prefix + "%",
                 ],
             )
+    # The visits' own year and local days, as the engine would have set them.
+    zone = timezone.get_current_timezone()
+    StageVisit.objects.filter(year__isnull=True).update(
+        year=Subquery(Innovation.objects.filter(pk=OuterRef("innovation_id")).values("year")[:1]),
+        entered_on=TruncDate("entered_at", tzinfo=zone),
+        left_on=TruncDate("left_at", tzinfo=zone),
+    )
     return added
 
 
 def analyze() -> None:
-    """Fresh planner statistics after a bulk load (as autovacuum would give in production)."""
+    """Fresh planner statistics and visibility map after a bulk load (as autovacuum would
+    give in production: index-only scans need the visibility map)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")

@@ -10,6 +10,11 @@ case for the cycle times, a session with a follow-up on every third case); beyon
 (PostgreSQL), the rest are closed cases of the nine earlier years, copied in SQL: 500,000 is
 50,000 this year and ten years of history. The mentor leads every sixth unit (92 at 550).
 `BENCH_BACKENDS=postgresql` skips SQLite; `BENCH_PG_URL` names the PostgreSQL database.
+
+Below each size's pages come the reads behind them alone, in the same units: the mentor's
+dashboard (dashboards.selectors.mentor_dashboard), the admin's summary and its cycle times.
+`BENCH_REUSE=1` times the PostgreSQL database `BENCH_PG_URL` as it is (migrated, neither dropped
+nor rebuilt: e.g. a copy of one built before), at the size it holds, with the people a run made.
 """
 
 import datetime as dt
@@ -27,12 +32,15 @@ UNITS = [int(n) for n in os.environ.get("BENCH_UNITS", "550").split(",")]
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "150,50000,500000").split(",")]
 SQLITE_MAX = int(os.environ.get("BENCH_SQLITE_MAX", "50000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 YEAR = 2026
 PREFIX = "Inovasi Bench"
 # Built through the ORM up to this many (90% of the year, 10% the year before), copied beyond.
 ORM_MAX = 55_556
 CHUNK = 5_000
 PAGES = (("/", ("admin", "mentor", "head", "observer")), ("/reports/", ("admin",)))
+# The role groups of the people a run's Org made (the first of each group, in reuse).
+GROUPS = {"admin": "admin", "mentor": "mentor", "head": "opd_head", "observer": "observer"}
 
 
 def units_to(total: int, org) -> list:
@@ -124,6 +132,7 @@ def _orm_chunk(first: int, end: int, org, units: list, urusan) -> None:
             visits.append(
                 StageVisit(
                     innovation=case,
+                    year=case.year,
                     stage=stage,
                     holder=lifecycle.holder_of(stage),
                     entered_at=start + dt.timedelta(days=5 * k),
@@ -135,6 +144,7 @@ def _orm_chunk(first: int, end: int, org, units: list, urusan) -> None:
             visits.append(
                 StageVisit(
                     innovation=case,
+                    year=case.year,
                     stage=case.stage,
                     holder=case.awaiting,
                     entered_at=now - dt.timedelta(days=5),
@@ -142,6 +152,8 @@ def _orm_chunk(first: int, end: int, org, units: list, urusan) -> None:
                     remind_on=due - dt.timedelta(days=2),
                 )
             )
+    for visit in visits:
+        visit.set_days()  # bulk_create skips StageVisit.save, which sets them
     StageVisit.objects.bulk_create(visits, batch_size=2000)
     sessions = MentoringSession.objects.bulk_create(
         MentoringSession(
@@ -155,27 +167,75 @@ def _orm_chunk(first: int, end: int, org, units: list, urusan) -> None:
     )
 
 
+def _median_ms(call) -> tuple[int, float]:
+    """Queries and median milliseconds of `call()` over REPEAT runs, after a warm-up run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()
+    times, queries = [], 0
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - start)
+        queries = len(ctx.captured_queries)
+    return queries, statistics.median(times) * 1000
+
+
+def _time_size(unit_count: int, size: int, people: dict) -> None:
+    from django.test import Client
+
+    from dashboards import selectors
+
+    def line(page: str, who: str, queries: int, ms: float) -> None:
+        print(f"{unit_count:>6}{size:>12} {page:<10}{who:<9}{queries:>8}{ms:>11.1f}", flush=True)
+
+    for url, who_all in PAGES:
+        for who in who_all:
+            client = Client()
+            client.force_login(people[who])
+
+            def get(client=client, url=url, who=who) -> None:
+                response = client.get(url, HTTP_HOST="127.0.0.1")
+                assert response.status_code == 200, (who, url, response.status_code)
+
+            line(url, who, *_median_ms(get))
+    mentor = people["mentor"]
+    reads = (
+        ("mentor()", "mentor", lambda: selectors.mentor_dashboard(user=mentor, year=YEAR)),
+        ("summary()", "admin", lambda: selectors.summary(year=YEAR)),
+        ("cycle()", "admin", lambda: selectors.cycle_times(year=YEAR)),
+    )
+    for name, who, call in reads:
+        line(name, who, *_median_ms(call))
+
+
 def child() -> None:
     _setup.django_setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.contrib.auth.models import User
 
     from mentoring.models import Innovation, MentorAssignment, Urusan
     from tests import factories
 
-    org = factories.Org(year=YEAR)
+    if REUSE:
+        people = {
+            who: User.objects.filter(groups__name=group).order_by("pk").first()
+            for who, group in GROUPS.items()
+        }
+    else:
+        org = factories.Org(year=YEAR)
+        people = {who: getattr(org, who) for who in GROUPS}
     urusan = Urusan.objects.get(code="kesehatan")
-    people = {
-        "admin": org.admin,
-        "mentor": org.mentor,
-        "head": org.head,
-        "observer": org.observer,
-    }
     backend = os.environ["BENCH_BACKEND"]
     print(f"\n[{backend}]")
     print(f"{'units':>6}{'innovations':>12} {'page':<10}{'user':<9}{'queries':>8}{'median ms':>11}")
     for unit_count in UNITS:
+        if REUSE:
+            size = Innovation.objects.filter(name__startswith=PREFIX).count()
+            print(f"{unit_count:>6}{size:>12} (data reused)", flush=True)
+            _time_size(unit_count, size, people)
+            continue
         if Innovation.objects.filter(name__startswith=PREFIX).exists():
             Innovation.objects.filter(name__startswith=PREFIX).delete()
         units = units_to(unit_count, org)
@@ -188,30 +248,23 @@ def child() -> None:
             assert Innovation.objects.filter(name__startswith=PREFIX).count() == size
             built = time.perf_counter() - started
             print(f"{unit_count:>6}{size:>12} (data built in {built:.0f} s)", flush=True)
-            for url, who_all in PAGES:
-                for who in who_all:
-                    client = Client()
-                    client.force_login(people[who])
-                    client.get(url, HTTP_HOST="127.0.0.1")  # warm-up: session, calendar cache
-                    times, queries = [], 0
-                    for _ in range(REPEAT):
-                        with CaptureQueriesContext(connection) as ctx:
-                            start = time.perf_counter()
-                            response = client.get(url, HTTP_HOST="127.0.0.1")
-                            times.append(time.perf_counter() - start)
-                        assert response.status_code == 200, (who, url, response.status_code)
-                        queries = len(ctx.captured_queries)
-                    med = statistics.median(times) * 1000
-                    print(
-                        f"{unit_count:>6}{size:>12} {url:<10}{who:<9}{queries:>8}{med:>11.1f}",
-                        flush=True,
-                    )
-    mentor_units = MentorAssignment.objects.filter(mentor=org.mentor, year=YEAR).count()
+            _time_size(unit_count, size, people)
+    mentor_units = MentorAssignment.objects.filter(mentor=people["mentor"], year=YEAR).count()
     print(f"(the bench mentor has {mentor_units} units at the largest size)")
 
 
 if __name__ == "__main__":
     if "--child" in sys.argv:
+        child()
+    elif REUSE:
+        # The settings _setup.run_per_backend gives a child, on the database as it is.
+        os.environ.update(
+            DATABASE_URL=_setup.PG_URL,
+            BENCH_BACKEND="postgresql",
+            DJANGO_DEBUG="0",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+        )
+        os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
         child()
     else:
         _setup.run_per_backend(__file__)

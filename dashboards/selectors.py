@@ -2,8 +2,9 @@
 
 Every function is keyword-only and costs a fixed number of SQL queries whatever the number of
 units, innovations or stage visits: figures are aggregated in SQL (grouped, conditional Count),
-names and next follow-ups come from correlated subqueries, and the only per-row Python work is
-on rows already fetched (working days, percentiles).
+names of the few rows shown come from correlated subqueries, each unit's next follow-up from a
+window function, and the only per-row Python work is on rows already fetched (working days,
+percentiles).
 
 "Overdue" and "due soon" follow workflow.deadlines: the open stage visit's `due_date` is the last
 working day to act; a case is overdue once a working day after it has come (`due_date` before
@@ -13,28 +14,31 @@ is not overdue (its due date, "due today", included).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from itertools import accumulate
+from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db import connection
 from django.db.models import (
     CharField,
     Count,
     F,
     FilteredRelation,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +53,6 @@ from mentoring.models import (
     Innovation,
     Membership,
     MentorAssignment,
-    MentoringSession,
     Role,
     Stage,
     Unit,
@@ -285,14 +288,21 @@ def programme_year(*, raw: str | None, today: dt.date | None = None) -> tuple[in
     }
 
 
-def percentile(values: list[float], fraction: float) -> float | None:
-    """Linear interpolation between closest ranks (PostgreSQL percentile_cont); None if empty."""
-    if not values:
+def percentile(values: Iterable[float] | Mapping[float, int], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks (PostgreSQL percentile_cont); None if empty.
+
+    `values` may come counted (value -> how many times), as many visits share a duration: the
+    work then follows the number of distinct values."""
+    counts = values if isinstance(values, Mapping) else Counter(values)
+    ordered = sorted(value for value, count in counts.items() if count > 0)
+    # ends[i]: how many values are <= ordered[i]; the value of rank r is the first whose end > r.
+    ends = list(accumulate(counts[value] for value in ordered))
+    if not ends:
         return None
-    ordered = sorted(values)
-    position = fraction * (len(ordered) - 1)
-    low, high = math.floor(position), math.ceil(position)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    position = fraction * (ends[-1] - 1)
+    low = ordered[bisect.bisect_right(ends, math.floor(position))]
+    high = ordered[bisect.bisect_right(ends, math.ceil(position))]
+    return low + (high - low) * (position - math.floor(position))
 
 
 # Annotated querysets are typed QuerySet[Any, Any]: their lookups name annotations (the open
@@ -445,37 +455,53 @@ def _stage_counts(figures: dict[str, int] | None) -> tuple[StageCount, ...]:
 
 def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> MentorDashboard:
     """The units assigned to `user` in `year`, with their figures and what is overdue or due
-    soon (5 queries + the cached holiday calendar)."""
+    soon (6 queries + the cached holiday calendar)."""
     today = today or timezone.localdate()
-    in_unit = {"innovation__unit_id": OuterRef("unit_id"), "innovation__year": year}
-    last_session = MentoringSession.objects.filter(**in_unit).order_by("-date", "-id")
-    follow_ups = FollowUp.objects.filter(
-        done=False,
-        session__innovation__unit_id=OuterRef("unit_id"),
-        session__innovation__year=year,
-        session__innovation__stage__in=OPEN_STAGES,
-    ).order_by("due_date", "id")
     # The user's own assignments, and those of a mentor on leave they stand in for today.
     mine = Q(mentor=user)
     for (unit_id, assigned_year), absent_id in actor_for(user).acting_mentor.items():
         mine |= Q(unit_id=unit_id, year=assigned_year, mentor_id=absent_id)
+    # The last session of each unit's cases of the year: one grouped join, not a subquery per
+    # unit (which PostgreSQL may answer with a scan of every session each time).
     assignments = list(
         MentorAssignment.objects.filter(mine, year=year)
+        .alias(
+            of_year=FilteredRelation("unit__innovations", condition=Q(unit__innovations__year=year))
+        )
         .annotate(
             unit_code=F("unit__code"),
             unit_name=F("unit__name"),
-            last_session=Subquery(last_session.values("date")[:1]),
-            follow_up=Subquery(follow_ups.values("description")[:1]),
-            follow_up_due=Subquery(follow_ups.values("due_date")[:1]),
-            follow_up_case=Subquery(follow_ups.values("session__innovation_id")[:1]),
+            last_session=Max("of_year__sessions__date"),
         )
         .order_by("unit__name", "unit_id")
     )
     unit_ids = [a.unit_id for a in assignments]
     figures = unit_figures(year=year, today=today, unit_ids=unit_ids)
+    open_follow_ups = FollowUp.objects.filter(
+        done=False,
+        session__innovation__unit_id__in=unit_ids,
+        session__innovation__year=year,
+        session__innovation__stage__in=OPEN_STAGES,
+    )
+    # Each unit's first open follow-up (by date, then id): one windowed query for all units.
+    next_follow_ups = {
+        unit_id: (description, due, case_id)
+        for unit_id, description, due, case_id in open_follow_ups.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("session__innovation__unit_id"),
+                order_by=(F("due_date"), F("id")),
+            )
+        )
+        .filter(rank=1)
+        .values_list(
+            "session__innovation__unit_id", "description", "due_date", "session__innovation_id"
+        )
+    }
     units = []
     for a in assignments:
         f = figures.get(a.unit_id, {})
+        follow_up, follow_up_due, follow_up_case = next_follow_ups.get(a.unit_id, ("", None, None))
         units.append(
             UnitLine(
                 unit_id=a.unit_id,
@@ -488,10 +514,10 @@ def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> 
                 overdue=f.get("overdue", 0),
                 due_soon=f.get("due_soon", 0),
                 last_session=a.last_session,
-                next_follow_up=a.follow_up or "",
-                next_follow_up_due=a.follow_up_due,
-                next_follow_up_case=a.follow_up_case,
-                next_follow_up_late=bool(a.follow_up_due and a.follow_up_due < today),
+                next_follow_up=follow_up,
+                next_follow_up_due=follow_up_due,
+                next_follow_up_case=follow_up_case,
+                next_follow_up_late=bool(follow_up_due and follow_up_due < today),
                 continued=f.get("continued", 0),
             )
         )
@@ -500,13 +526,7 @@ def mentor_dashboard(*, user: User, year: int, today: dt.date | None = None) -> 
     ).filter(open_visit__remind_on__lte=today)
     attention = _with_clock(attention).order_by("due_date", "pk")[:ATTENTION_LIMIT]
     late = (
-        FollowUp.objects.filter(
-            done=False,
-            due_date__lt=today,
-            session__innovation__unit_id__in=unit_ids,
-            session__innovation__year=year,
-            session__innovation__stage__in=OPEN_STAGES,
-        )
+        open_follow_ups.filter(due_date__lt=today)
         .order_by("due_date", "id")
         .values_list(
             "pk",
@@ -644,47 +664,32 @@ def mentor_workload(*, year: int, today: dt.date) -> tuple[MentorLoad, ...]:
 
 def cycle_times(*, year: int) -> tuple[CycleTime, ...]:
     """Median and 90th percentile of the working days each finished visit of the year's cases
-    spent in its stage (one query for the (stage, entered, left) tuples)."""
+    spent in its stage (one query, grouped by stage and the visits' stored local days: the rows
+    returned follow the number of distinct dates, not of visits, and come off one index)."""
     days = deadlines.calendar()
-    spent: dict[str, list[float]] = defaultdict(list)
-    zone = timezone.get_current_timezone()
-    visits = StageVisit.objects.filter(
-        innovation__year=year, left_at__isnull=False, stage__in=TIMED_STAGES
+    spent: dict[str, Counter[int]] = defaultdict(Counter)  # working days -> visits
+    # No stage filter: visits are opened for TIMED_STAGES alone, the only ones reported below,
+    # and a filter would cost the index scan a check per row. Both days are set (the cast):
+    # left_on by the filter, entered_on with every visit (new_visit, StageVisit.save).
+    rows = cast(
+        Iterable[tuple[str, dt.date, dt.date, int]],
+        StageVisit.objects.filter(year=year, left_on__isnull=False)
+        .values("stage", "entered_on", "left_on")
+        .annotate(visits=Count("*"))
+        .order_by()
+        .values_list("stage", "entered_on", "left_on", "visits"),
     )
-    rows: Iterable[tuple[str, dt.date, dt.date, int]]
-    if connection.vendor == "postgresql":
-        # Grouped by stage and local entry/exit dates in SQL (many visits share them): the rows
-        # returned follow the number of distinct dates, not of visits.
-        rows = (
-            visits.annotate(
-                entered_on=TruncDate("entered_at", tzinfo=zone),
-                left_on=TruncDate("left_at", tzinfo=zone),
-            )
-            .values("stage", "entered_on", "left_on")
-            .annotate(visits=Count("pk"))
-            .order_by()
-            .values_list("stage", "entered_on", "left_on", "visits")
-        )
-    else:
-        # SQLite would convert time zones in a Python function per row: do it here instead.
-        rows = (
-            (stage, entered.astimezone(zone).date(), left.astimezone(zone).date(), 1)
-            for stage, entered, left in visits.values_list(
-                "stage", "entered_at", "left_at"
-            ).iterator(chunk_size=5000)
-            if left is not None  # the filter above keeps finished visits only
-        )
     memo: dict[tuple[dt.date, dt.date], int] = {}
     for stage, entered, left, count in rows:
         if (entered, left) not in memo:
             memo[(entered, left)] = days.count(entered + dt.timedelta(days=1), left)
-        spent[stage].extend([memo[(entered, left)]] * count)
+        spent[stage][memo[(entered, left)]] += count
     labels = dict(Stage.choices)
     return tuple(
         CycleTime(
             stage=stage,
             label=str(labels[stage]),
-            visits=len(spent[stage]),
+            visits=spent[stage].total(),
             median=percentile(spent[stage], 0.5),
             p90=percentile(spent[stage], 0.9),
         )

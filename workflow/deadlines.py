@@ -229,18 +229,20 @@ def new_visit(
     on entry: after the close the national deadline no longer applies)."""
     sla = sla or policy_for(year)
     cal = cal or calendar()
+    entered = timezone.localdate(at)
     visit = StageVisit(
         innovation_id=innovation_id,
         stage=stage,
         holder=lifecycle.holder_of(stage),
         entered_at=at,
+        year=year,
+        entered_on=entered,
     )
     days = sla.days_for(stage)
     if days is None:
         return visit
     # The entry day does not count (a case may arrive late in the day or on a holiday): the
     # due date, the last day to act, is the N-th working day after the day the visit began.
-    entered = timezone.localdate(at)
     due = cal.add(entered, days)
     last = last_day_before_close(year=year, stage=stage, cal=cal)
     close = national_close(year)
@@ -266,7 +268,7 @@ def enter_stage(
     at = at or timezone.now()
     if not first:
         StageVisit.objects.filter(innovation_id=innovation.pk, left_at__isnull=True).update(
-            left_at=at
+            left_at=at, left_on=timezone.localdate(at)
         )
     if innovation.stage not in lifecycle.DEFAULT_SLA_DAYS:
         return None
