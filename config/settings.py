@@ -142,6 +142,10 @@ if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backe
         "max_size": DATABASE_POOL_MAX_SIZE,
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short transactional queries: the JIT compiler spends 20-70 ms on a plan it deems costly
+    # (a count over a long list at national size) that the query itself runs in less.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Server, worker and timers share one file: WAL plus IMMEDIATE transactions make
     # concurrent writers wait for each other instead of failing with "database is locked".
@@ -165,6 +169,20 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Results worth keeping between requests (the home page's IID panel), keyed by generation
+# (core/generations.py): in Redis every process and machine shares them; without it, each
+# process keeps its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if REDIS_URL
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": REDIS_URL or "pandu",
+        "KEY_PREFIX": "pandu",
+        "KEY_FUNCTION": "core.generations.make_key",
+    }
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -759,9 +759,10 @@ def summary(*, year: int, today: dt.date | None = None) -> Summary:
 
 
 def iid_panel(*, year: int, limit: int = STEPS_LIMIT) -> IidPanel:
-    """The regency's estimated IID of the year and the top next best steps."""
+    """The regency's estimated IID of the year and the top next best steps (cached until
+    their inputs change)."""
     try:
-        estimate, steps = scoring.estimate_and_steps(year=year, limit=limit)
+        estimate, steps = scoring.cached_estimate_and_steps(year=year, limit=limit)
     except scoring.RulesetMissing as missing:
         return IidPanel(estimate=None, steps=(), missing=str(missing))
     return IidPanel(estimate=estimate, steps=tuple(steps))

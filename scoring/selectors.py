@@ -55,9 +55,15 @@ coverage rule, else in any affair; (c) getting a case that is still before verif
 verified with the parameters chosen now (valid evidence at its verified parameter, pending
 evidence at the chosen one).
 
+Replications recorded in `recognition` (indicator 31, "Replikasi") feed (a): where they reach a
+higher parameter than the innovation's valid evidence shows (the indicator's yearly bounds say
+how many replications make which parameter), the step is to upload that evidence, from p to
+that parameter at once, ranked before an ordinary raise of the same delta. Only the first
+`limit` steps of each (weight, mandatory) group can rank, so (a) stops there.
+
 Query count is constant in the number of innovations: ruleset, thresholds, indicators, yandas
-affairs, one innovation query, one grouped evidence query, and the related-urusan query only when
-the ruleset counts related affairs.
+affairs, one innovation query, one grouped evidence query, the related-urusan query only when
+the ruleset counts related affairs, and for the steps one grouped replication query.
 """
 
 from __future__ import annotations
@@ -70,21 +76,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from operator import itemgetter
 
-from django.db.models import Max
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import generations
 from mentoring.models import (
     OFFICE_KINDS,
     VERIFIED_STAGES,
     EvidenceItem,
     Indicator,
     Innovation,
+    Measure,
     Stage,
     Unit,
     Urusan,
 )
+from recognition.models import Replication
 
+from .freshness import SCORING
 from .models import PredicateThreshold, Ruleset
 
 PRE_VERIFICATION_STAGES = (
@@ -98,6 +110,8 @@ PRE_VERIFICATION_STAGES = (
 MAX_PARAMETER = 3
 CENT = Decimal("0.01")
 DELTA_PLACES = Decimal("0.0001")
+# A change that no save announces (an edit in SQL) reaches the cached panel within this time.
+PANEL_SECONDS = 600
 
 
 class RulesetMissing(LookupError):
@@ -132,6 +146,7 @@ class InnovationScore:
     parameters: dict[int, int]
     score: Decimal
     continued: bool = False  # the continuation of an innovation reported in an earlier year
+    replications: int = 0  # recorded in `recognition` (they suggest the replication parameter)
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,7 @@ class Estimate:
 
 class StepKind:
     RAISE_PARAMETER = "raise_parameter"
+    RECORDED_REPLICATIONS = "recorded_replications"
     NEW_INNOVATION_YANDAS = "new_innovation_yandas"
     NEW_INNOVATION = "new_innovation"
     VERIFY_CASE = "verify_case"
@@ -183,8 +199,9 @@ class StepKind:
 _KIND_ORDER = {
     StepKind.NEW_INNOVATION_YANDAS: 0,
     StepKind.VERIFY_CASE: 1,
-    StepKind.RAISE_PARAMETER: 2,
-    StepKind.NEW_INNOVATION: 3,
+    StepKind.RECORDED_REPLICATIONS: 2,
+    StepKind.RAISE_PARAMETER: 3,
+    StepKind.NEW_INNOVATION: 4,
 }
 
 
@@ -225,6 +242,7 @@ class _Basis:
     yandas: list[Affair]
     verified: list[InnovationScore]
     pending: list[InnovationScore]
+    replication_indicator: Indicator | None = None
 
     @property
     def spd(self) -> Decimal:
@@ -311,7 +329,7 @@ def _ruleset(year: int) -> Ruleset:
     return ruleset
 
 
-def _load(*, year: int, unit: Unit | int | None) -> _Basis:
+def _load(*, year: int, unit: Unit | int | None, for_steps: bool = True) -> _Basis:
     ruleset = _ruleset(year)
     thresholds = list(ruleset.thresholds.select_related("source"))
     indicators = list(Indicator.objects.filter(year=year).order_by("number"))
@@ -368,6 +386,19 @@ def _load(*, year: int, unit: Unit | int | None) -> _Basis:
             counted = best[found["innovation_id"]]
             counted[number] = max(counted.get(number, 0), value)
 
+    replication_indicator = next(
+        (indicator for indicator in indicators if indicator.measure == Measure.REPLICATIONS), None
+    )
+    # Recorded replications only feed the steps (one query more).
+    replications: dict[int, int] = {}
+    if for_steps and replication_indicator is not None:
+        replications = dict(
+            Replication.objects.filter(innovation__in=innovations.filter(stage__in=VERIFIED_STAGES))
+            .values("innovation_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("innovation_id", "n")
+        )
     weights = {indicator.number: indicator.weight for indicator in indicators}
     verified: list[InnovationScore] = []
     pending: list[InnovationScore] = []
@@ -386,9 +417,10 @@ def _load(*, year: int, unit: Unit | int | None) -> _Basis:
             parameters=parameters,
             score=Decimal(sum(weights[number] * p for number, p in parameters.items())),
             continued=row["continues_id"] is not None,
+            replications=replications.get(row["id"], 0),
         )
         (verified if is_verified else pending).append(item)
-    return _Basis(ruleset, thresholds, indicators, yandas, verified, pending)
+    return _Basis(ruleset, thresholds, indicators, yandas, verified, pending, replication_indicator)
 
 
 def _estimate_from(basis: _Basis, *, year: int, unit_id: int | None) -> Estimate:
@@ -461,7 +493,8 @@ def _unit_id(unit: Unit | int | None) -> int | None:
 
 def estimate(*, year: int, unit: Unit | int | None = None) -> Estimate:
     """The estimated IID of `year` over all units (or one unit); raises RulesetMissing."""
-    return _estimate_from(_load(year=year, unit=unit), year=year, unit_id=_unit_id(unit))
+    basis = _load(year=year, unit=unit, for_steps=False)
+    return _estimate_from(basis, year=year, unit_id=_unit_id(unit))
 
 
 def _raise_step(innovation: InnovationScore, indicator: Indicator, p: int, delta: Decimal) -> Step:
@@ -488,6 +521,43 @@ def _raise_step(innovation: InnovationScore, indicator: Indicator, p: int, delta
     )
 
 
+def _suggested(innovation: InnovationScore, indicator: Indicator) -> int:
+    """The replication parameter the recorded replications reach (0 for none)."""
+    if not innovation.replications:
+        return 0
+    return min(indicator.parameter_for(innovation.replications) or 0, MAX_PARAMETER)
+
+
+def _replication_step(
+    innovation: InnovationScore, indicator: Indicator, p: int, q: int, delta: Decimal
+) -> Step:
+    return Step(
+        kind=StepKind.RECORDED_REPLICATIONS,
+        iid_delta=delta,
+        title=_(
+            "%(innovation)s: %(count)d replikasi sudah tercatat; unggah buktinya untuk indikator "
+            "%(number)d (%(indicator)s), dari %(p)d ke %(q)d"
+        )
+        % {
+            "innovation": innovation.name,
+            "count": innovation.replications,
+            "number": indicator.number,
+            "indicator": indicator.name,
+            "p": p,
+            "q": q,
+        },
+        innovation_id=innovation.innovation_id,
+        innovation_name=innovation.name,
+        unit_name=innovation.unit_name,
+        indicator_number=indicator.number,
+        indicator_name=indicator.name,
+        weight=indicator.weight,
+        mandatory=indicator.mandatory,
+        from_parameter=p,
+        to_parameter=q,
+    )
+
+
 def _rank_key(step: Step) -> tuple:
     return (
         -step.iid_delta,
@@ -508,7 +578,7 @@ def _ready(step: Step) -> _Candidate:
     return _rank_key(step), partial(lambda built: built, step)
 
 
-def _candidates(basis: _Basis) -> Iterator[_Candidate]:
+def _candidates(basis: _Basis, *, limit: int) -> Iterator[_Candidate]:
     ruleset = basis.ruleset
     n = len(basis.verified)
     score_sum = basis.score_sum
@@ -526,27 +596,52 @@ def _candidates(basis: _Basis) -> Iterator[_Candidate]:
 
     base = iid_after(extra_score=Decimal(0), extra_n=0, covered_after=covered)
 
-    # (a) One parameter step on a verified innovation: the delta depends only on the weight.
+    # (a) One parameter step on a verified innovation: the delta depends only on the weight,
+    # so within one (weight, mandatory) group the steps rank by innovation and indicator
+    # number, and no more than `limit` of a group can make the list: stop there (at national
+    # scale that is a few dozen candidates instead of n x 20).
     delta_for_weight = {
         w: iid_after(extra_score=Decimal(w), extra_n=0, covered_after=covered) - base
         for w in {indicator.weight for indicator in basis.indicators}
     }
     kind_order = _KIND_ORDER[StepKind.RAISE_PARAMETER]
-    for innovation in basis.verified:
-        for indicator in basis.indicators:
-            p = innovation.parameters.get(indicator.number, 0)
-            if p >= MAX_PARAMETER:
-                continue
-            delta = delta_for_weight[indicator.weight]
-            key = (
-                -delta,
-                kind_order,
-                not indicator.mandatory,
-                innovation.innovation_id,
-                indicator.number,
-                "",
-            )
-            yield key, partial(_raise_step, innovation, indicator, p, delta)
+    groups: dict[tuple[int, bool], list[Indicator]] = defaultdict(list)
+    for indicator in basis.indicators:
+        groups[(indicator.weight, indicator.mandatory)].append(indicator)
+    replicated = basis.replication_indicator
+    for (weight, mandatory), group in groups.items():
+        delta = delta_for_weight[weight]
+        left = limit
+        for innovation in basis.verified:
+            for indicator in group:
+                p = innovation.parameters.get(indicator.number, 0)
+                if p >= MAX_PARAMETER or left == 0:
+                    continue
+                if indicator == replicated and _suggested(innovation, indicator) > p:
+                    continue  # the recorded replications take it further: (a') below
+                left -= 1
+                key = (
+                    -delta,
+                    kind_order,
+                    not mandatory,
+                    innovation.innovation_id,
+                    indicator.number,
+                    "",
+                )
+                yield key, partial(_raise_step, innovation, indicator, p, delta)
+            if left == 0:
+                break
+
+    # (a') Replications recorded for a verified innovation suggest a higher parameter of the
+    # replication indicator than its evidence shows: uploading that evidence is ready work.
+    if replicated is not None:
+        for innovation in basis.verified:
+            p = innovation.parameters.get(replicated.number, 0)
+            q = _suggested(innovation, replicated)
+            if q > p:
+                extra = Decimal(replicated.weight * (q - p))
+                delta = iid_after(extra_score=extra, extra_n=0, covered_after=covered) - base
+                yield _ready(_replication_step(innovation, replicated, p, q, delta))
 
     # (b) One more verified innovation, assumed to score like the current average.
     if n:
@@ -583,27 +678,44 @@ def _candidates(basis: _Basis) -> Iterator[_Candidate]:
             Step(kind=StepKind.NEW_INNOVATION, iid_delta=delta, title=title, assumed_score=assumed)
         )
 
-    # (c) A case still before verification, verified with its parameters as chosen now.
+    # (c) A case still before verification, verified with its parameters as chosen now. The
+    # delta depends only on its score and the coverage it would reach (few distinct pairs).
+    deltas: dict[tuple[Decimal, int], Decimal] = {}
+    verify_order = _KIND_ORDER[StepKind.VERIFY_CASE]
     for innovation in basis.pending:
-        after = len(covered_codes | innovation.yandas)
-        delta = iid_after(extra_score=innovation.score, extra_n=1, covered_after=after) - base
-        yield _ready(
-            Step(
-                kind=StepKind.VERIFY_CASE,
-                iid_delta=delta,
-                title=_("Selesaikan verifikasi %(innovation)s (tahap %(stage)s, skor %(score)s)")
-                % {
-                    "innovation": innovation.name,
-                    "stage": Stage(innovation.stage).label,
-                    "score": innovation.score,
-                },
-                innovation_id=innovation.innovation_id,
-                innovation_name=innovation.name,
-                unit_name=innovation.unit_name,
-                urusan=innovation.main_urusan,
-                assumed_score=innovation.score,
+        after = len(covered_codes | innovation.yandas) if innovation.yandas else covered
+        pair = (innovation.score, after)
+        if pair not in deltas:
+            deltas[pair] = (
+                iid_after(extra_score=innovation.score, extra_n=1, covered_after=after) - base
             )
+        key = (
+            -deltas[pair],
+            verify_order,
+            True,
+            innovation.innovation_id,
+            0,
+            innovation.main_urusan.code,
         )
+        yield key, partial(_verify_step, innovation, deltas[pair])
+
+
+def _verify_step(innovation: InnovationScore, delta: Decimal) -> Step:
+    return Step(
+        kind=StepKind.VERIFY_CASE,
+        iid_delta=delta,
+        title=_("Selesaikan verifikasi %(innovation)s (tahap %(stage)s, skor %(score)s)")
+        % {
+            "innovation": innovation.name,
+            "stage": Stage(innovation.stage).label,
+            "score": innovation.score,
+        },
+        innovation_id=innovation.innovation_id,
+        innovation_name=innovation.name,
+        unit_name=innovation.unit_name,
+        urusan=innovation.main_urusan,
+        assumed_score=innovation.score,
+    )
 
 
 def rank_steps(candidates: Iterable[_Candidate], *, limit: int) -> list[Step]:
@@ -622,7 +734,7 @@ def next_best_steps(*, year: int, limit: int = 20, unit: Unit | int | None = Non
     """Ranked concrete improvements with the IID points each adds (largest first)."""
     if limit <= 0:
         return []
-    return rank_steps(_candidates(_load(year=year, unit=unit)), limit=limit)
+    return rank_steps(_candidates(_load(year=year, unit=unit), limit=limit), limit=limit)
 
 
 def estimate_and_steps(
@@ -630,5 +742,19 @@ def estimate_and_steps(
 ) -> tuple[Estimate, list[Step]]:
     """Both at once from one load, for a page that shows the estimate beside its steps."""
     basis = _load(year=year, unit=unit)
-    steps = rank_steps(_candidates(basis), limit=limit) if limit > 0 else []
+    steps = rank_steps(_candidates(basis, limit=limit), limit=limit) if limit > 0 else []
     return _estimate_from(basis, year=year, unit_id=_unit_id(unit)), steps
+
+
+def cached_estimate_and_steps(*, year: int, limit: int) -> tuple[Estimate, list[Step]]:
+    """estimate_and_steps of the region, kept in the shared cache until one of its inputs
+    changes (freshness.py): the home pages show it on every visit, and at national scale it
+    reads every case of the year. The cached estimate leaves out the per-innovation list,
+    which those pages do not show. Raises RulesetMissing."""
+    key = f"scoring:panel:{year}:{limit}:{get_language()}:{generations.current(SCORING)}"
+    cached = cache.get(key)
+    if cached is None:
+        estimate, steps = estimate_and_steps(year=year, limit=limit)
+        cached = (replace(estimate, innovations=()), steps)
+        cache.set(key, cached, PANEL_SECONDS)
+    return cached

@@ -4,6 +4,16 @@ from pytest_django.plugin import blocking_manager_key
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Each test starts from its own data: nothing cached by an earlier test may be read (the
+    # cache may be a Redis shared by every run, so it is moved on rather than cleared).
+    from core import generations
+    from scoring.freshness import SCORING
+
+    generations.advance(SCORING)
+
+
+@pytest.fixture(autouse=True)
 def _fast_tests(settings, tmp_path):
     # Private uploads go to a per-test folder; MD5 hashing keeps user creation cheap in tests.
     settings.MEDIA_ROOT = tmp_path / "media"

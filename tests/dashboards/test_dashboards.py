@@ -1,7 +1,6 @@
 """Role home pages: figures against hand-built fixtures, sections per role, fixed query counts."""
 
 import datetime as dt
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -484,11 +483,11 @@ def test_my_tasks_list_is_capped_at_the_oldest_fifty(client, org):
 
 @pytest.mark.django_db
 def test_the_estimate_shows_every_band_with_its_source_and_the_boundary(client):
-    from scoring.models import Ruleset
+    from scoring.services import set_spd_score
 
     admin = make_user("admin.bands", "admin")
     client.force_login(admin)
-    Ruleset.objects.filter(year=2025).update(spd_score=Decimal("25"))  # IID 10: clear of edges
+    set_spd_score(year=2025, spd_score="25")  # IID 10: clear of edges
     html = client.get("/?year=2025").content.decode()
     assert 'id="iid-bands"' in html
     for name in ("Sangat Inovatif", "Inovatif", "Kurang Inovatif"):
@@ -497,6 +496,6 @@ def test_the_estimate_shows_every_band_with_its_source_and_the_boundary(client):
     assert 'id="iid-source"' in html
     assert 'id="iid-boundary"' not in html
     # Right at an edge (SPD alone gives IID 0.008: within 0.01 of "Kurang Inovatif").
-    Ruleset.objects.filter(year=2025).update(spd_score=Decimal("0.02"))
+    set_spd_score(year=2025, spd_score="0.02")
     html = client.get("/?year=2025").content.decode()
     assert 'id="iid-boundary"' in html

@@ -1,10 +1,12 @@
 """Next best steps against hand-computed deltas (2026 seed ruleset, SPD 50)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
 from mentoring.models import EvidenceItem, Stage
+from recognition.models import Replication
 from scoring.selectors import StepKind, estimate, estimate_and_steps, next_best_steps
 from scoring.services import set_spd_score
 
@@ -119,3 +121,47 @@ def test_nothing_verified_assumes_mandatory_indicators_at_one(org):
     assert len(steps) == 1 and steps[0].kind == StepKind.NEW_INNOVATION
     assert steps[0].assumed_score == 14  # 16, 17, 32, 33, 35: 3 + 2 + 2 + 3 + 4
     assert steps[0].iid_delta == Decimal("0.4667")  # 14 / 12 / 2.5
+
+
+def test_a_short_list_is_the_head_of_a_long_one(org):
+    """(a) stops after `limit` candidates per (weight, mandatory) group: the steps of any
+    limit are the first steps of a longer list."""
+    for number in range(9):
+        params = {n: p for n, p in ALL_THREE.items() if n % 3 != number % 3}
+        case(org, params=params, urusan=YANDAS[number % 6])
+    full = next_best_steps(year=2026, limit=500)
+    assert len(full) > 40
+    for limit in (1, 3, 7, 20):
+        assert next_best_steps(year=2026, limit=limit) == full[:limit]
+
+
+def test_recorded_replications_become_the_step_to_upload_their_evidence(org):
+    """Three replications recorded on A (evidence of indicator 31 at 1): the step raises 31
+    from 1 to 3 at once, with the points that two parameter steps of its weight add; B,
+    without replications, keeps the ordinary one-step raise."""
+    a = case(org, params={**ALL_THREE, 31: 1}, urusan=YANDAS[0])
+    b = case(org, params={**ALL_THREE, 31: 1}, urusan=YANDAS[1])
+    for n in range(3):
+        Replication.objects.create(
+            innovation=a,
+            region_name=f"Kabupaten {n}",
+            date=dt.date(2026, 5, 1 + n),
+            uploaded_by=org.operator,
+        )
+    steps = {(s.kind, s.innovation_id): s for s in next_best_steps(year=2026, limit=100)}
+    upload = steps[(StepKind.RECORDED_REPLICATIONS, a.pk)]
+    assert (upload.indicator_number, upload.from_parameter, upload.to_parameter) == (31, 1, 3)
+    assert "3 replikasi" in upload.title
+    raise_b = next(
+        s
+        for (kind, pk), s in steps.items()
+        if kind == StepKind.RAISE_PARAMETER and pk == b.pk and s.indicator_number == 31
+    )
+    before = estimate(year=2026).iid_exact
+    EvidenceItem.objects.filter(innovation=a, indicator__number=31).update(verified_parameter=3)
+    assert upload.iid_delta == (estimate(year=2026).iid_exact - before).quantize(Decimal("0.0001"))
+    assert upload.iid_delta == 2 * raise_b.iid_delta
+    assert not any(
+        s.innovation_id == a.pk and s.indicator_number == 31 and s.kind == StepKind.RAISE_PARAMETER
+        for s in steps.values()
+    )
