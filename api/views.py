@@ -9,7 +9,7 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -42,6 +42,7 @@ from workflow import deadlines, lifecycle, policy, selectors, services
 from workflow.models import CaseEvent
 
 from . import serializers as s
+from .pagination import InnovationPagination
 
 # The errors particular to some operations; api.schema adds those every operation can give.
 ERRORS = {
@@ -253,22 +254,30 @@ def default_unit(actor: Actor) -> Unit:
 
 class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
     serializer_class = s.InnovationSerializer
+    pagination_class = InnovationPagination
 
     def get_queryset(self):
-        qs = selectors.innovation_list(
+        return selectors.innovation_list(
             user=self.request.user, params=self.request.query_params
         ).select_related("created_by")
+
+    def paginate_queryset(self, queryset):
+        # Prefetched once for the page's rows, however many queries the page took to read.
+        rows = super().paginate_queryset(queryset) or []
         prefetches: list[str | Prefetch] = ["related_urusan", "priorities"]
         if actor_for(self.request.user).has(Role.VERIFIER):
             # policy.has_mentored reads prefetched sessions instead of one query per row.
             prefetches.append(
                 Prefetch("sessions", MentoringSession.objects.only("id", "innovation", "mentor"))
             )
-        return qs.prefetch_related(*prefetches)
+        prefetch_related_objects(rows, *prefetches)
+        return rows
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: s.InnovationSerializer(many=True)})
     def get(self, request, *args, **kwargs):
-        """Innovations the caller may see, newest year first, filtered and paginated."""
+        """Innovations the caller may see, newest year first, filtered and paginated: by
+        `page` number (with the exact `count`; slow deep in a large list) or, at any depth,
+        by position (`after`, the `next` link's; `count` is then null)."""
         return super().get(request, *args, **kwargs)
 
     @extend_schema(responses={201: s.InnovationSerializer})

@@ -613,6 +613,13 @@ class Innovation(models.Model):
             # The list's order (newest year first, then newest case): a page is read off the
             # index, at any size (issue 14).
             models.Index(fields=["-year", "-id"], name="innovation_list_order"),
+            # The same for the open cases alone: the overdue list reads these, not the ended
+            # cases of every past year (workflow.selectors).
+            models.Index(
+                fields=["-year", "-id"],
+                condition=~models.Q(stage__in=ENDED_STAGES),
+                name="innovation_open_list_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["continues"], name="innovation_continued_once"),
