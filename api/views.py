@@ -32,7 +32,6 @@ from mentoring.models import (
     Membership,
     MentorAssignment,
     MentoringSession,
-    Role,
     Unit,
 )
 from mentoring.people import Actor, actor_for
@@ -264,13 +263,7 @@ class InnovationListView(ActorContextMixin, generics.ListCreateAPIView):
     def paginate_queryset(self, queryset):
         # Prefetched once for the page's rows, however many queries the page took to read.
         rows = super().paginate_queryset(queryset) or []
-        prefetches: list[str | Prefetch] = ["related_urusan", "priorities"]
-        if actor_for(self.request.user).has(Role.VERIFIER):
-            # policy.has_mentored reads prefetched sessions instead of one query per row.
-            prefetches.append(
-                Prefetch("sessions", MentoringSession.objects.only("id", "innovation", "mentor"))
-            )
-        prefetch_related_objects(rows, *prefetches)
+        prefetch_related_objects(rows, "related_urusan", "priorities")
         return rows
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: s.InnovationSerializer(many=True)})

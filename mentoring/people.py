@@ -5,6 +5,7 @@ leave). The process's policy (workflow.policy) decides from this what they may d
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db.models import CharField, IntegerField, Q, Value
@@ -17,6 +18,7 @@ from .models import (
     Innovation,
     Membership,
     MentorAssignment,
+    MentoringSession,
     Role,
     Substitution,
 )
@@ -38,6 +40,14 @@ class Actor:
 
     def has(self, role: str) -> bool:
         return role in self.roles
+
+    @cached_property
+    def cases_with_own_sessions(self) -> frozenset[int]:
+        """The cases this person logged a mentoring session on (read when first asked)."""
+        if not self.user.is_authenticated:
+            return frozenset()
+        sessions = MentoringSession.objects.filter(mentor_id=self.user.pk)
+        return frozenset(sessions.values_list("innovation_id", flat=True).distinct())
 
     @property
     def is_admin(self) -> bool:

@@ -6,7 +6,7 @@ combines that with the case's stage.
 
 from django.db.models import Q
 
-from mentoring.models import Holder, Innovation, MentoringSession, Role, Stage
+from mentoring.models import Holder, Innovation, Role, Stage
 from mentoring.people import Actor
 from mentoring.profile import PROFILE_FIELDS, REPORT_FIELDS
 
@@ -43,11 +43,9 @@ def has_mentored(actor: Actor, innovation: Innovation) -> bool:
     """Assigned as mentor for the case's unit and year, or logged a session on it."""
     if actor.mentors(innovation):
         return True
-    # Lists prefetch `sessions` so that this costs no query per row.
-    prefetched = getattr(innovation, "_prefetched_objects_cache", {}).get("sessions")
-    if prefetched is not None:
-        return any(session.mentor_id == actor.user.pk for session in prefetched)
-    return MentoringSession.objects.filter(innovation=innovation, mentor_id=actor.user.pk).exists()
+    # The person's own sessions are read once per request, not once per case: a verifier's
+    # task list asks this of every case waiting for verification.
+    return innovation.pk in actor.cases_with_own_sessions
 
 
 def may_hold(actor: Actor, innovation: Innovation, holder: str) -> bool:

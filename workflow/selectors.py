@@ -314,14 +314,22 @@ def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
         opd_units |= actor.operator_of
     if opd_units:
         scope |= Q(awaiting=Holder.OPD, unit_id__in=opd_units)
-    for unit_id, year in actor.mentored:  # assigned, or standing in for a mentor on leave
-        scope |= Q(awaiting=Holder.MENTOR, unit_id=unit_id, year=year)
+    # Assigned, or standing in for a mentor on leave; one clause per year, not per unit (a
+    # mentor of a national team has a hundred units, and the clauses cost time to build).
+    mentored: dict[int, list[int]] = defaultdict(list)
+    for unit_id, year in sorted(actor.mentored):
+        mentored[year].append(unit_id)
+    for year, unit_ids in mentored.items():
+        scope |= Q(awaiting=Holder.MENTOR, year=year, unit_id__in=unit_ids)
     if actor.has(Role.VERIFIER):
         scope |= Q(awaiting=Holder.VERIFIER)
     if actor.is_admin:
         scope |= Q(awaiting=Holder.ADMIN)
     rows = (
         Innovation.objects.filter(scope)
+        # What the task list shows and the policy reads: an admin or a verifier may have
+        # thousands of cases waiting at national size.
+        .only("id", "name", "stage", "year", "unit_id", "awaiting", "unit__name")
         .select_related("unit")
         .annotate(waiting_since=Max("history__at"))
         .order_by("waiting_since", "id")
