@@ -1,20 +1,23 @@
 """The demo's content, read from the TOML files in demo/data/ (each once) into frozen dataclasses.
 
 units.toml (the organisation), people.toml (names), ideas.toml (each unit's innovations),
-texts.toml (profile, session and comment templates) and plan.toml (where the cases end up, the
-cases the README promises, the evidence). Only the standard library: the files are checked here
-for shape, and by tests/demo for their codes.
+texts.toml (profile, session and comment templates), plan.toml (where the cases end up, the
+cases the README promises, the innovations continued into the next year, the evidence) and
+recognition.toml (replications, awards, HKI filings and the inovasi unggulan). Only the standard
+library: the files are checked here for shape, and by tests/demo for their codes.
 """
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+RecordT = TypeVar("RecordT")
 
 
 class ContentError(ValueError):
@@ -23,11 +26,12 @@ class ContentError(ValueError):
 
 @dataclass(frozen=True)
 class UnitRow:
-    """One organisation unit."""
+    """One organisation unit; `category` (Pekan Inovasi) for the proposers beyond the offices."""
 
     code: str
     name: str
     kind: str
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,15 +39,18 @@ class Units:
     opds: tuple[UnitRow, ...]
     kecamatan: tuple[str, ...]
     others: tuple[UnitRow, ...]
+    # Schools, BUMDes and community groups: Kukar's Pekan Inovasi proposers.
+    community: tuple[UnitRow, ...] = ()
 
     @property
     def rows(self) -> tuple[UnitRow, ...]:
-        """Every unit, in creation order: the OPDs, the kecamatan, then the others."""
+        """Every unit, in creation order: the OPDs, the kecamatan, the others, then the
+        proposers beyond the offices."""
         kecamatan = tuple(
             UnitRow(code=kecamatan_code(k), name=f"Kecamatan {k}", kind="kecamatan")
             for k in self.kecamatan
         )
-        return self.opds + kecamatan + self.others
+        return self.opds + kecamatan + self.others + self.community
 
 
 def kecamatan_code(name: str) -> str:
@@ -118,6 +125,7 @@ class Texts:
     report_returns: tuple[str, ...]
     reject_reasons: tuple[str, ...]
     withdraw_reasons: tuple[str, ...]
+    perkembangan: tuple[str, ...]  # a continued innovation's "perkembangan inovasi"
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,15 @@ class PinnedCase:
     stage: str
     unit: str = ""
     mentor: str = ""
+
+
+@dataclass(frozen=True)
+class ContinuedCase:
+    """An innovation continued from the first programme year into the next: the unit's case of
+    the first year is closed (done), then continued and driven to `stage` in the next."""
+
+    unit: str
+    stage: str
 
 
 @dataclass(frozen=True)
@@ -145,7 +162,69 @@ class Plan:
     stage_weights: Mapping[tuple[int, str], int]
     spd_scores: Mapping[int, str]
     pinned: tuple[PinnedCase, ...]
+    continued: tuple[ContinuedCase, ...]
     evidence: Evidence
+
+
+# --- recognition.toml: each record names the unit and programme year of its case --------------
+
+
+@dataclass(frozen=True)
+class ReplicationRow:
+    """A replication: by a unit of the regency (`by_unit`, a code) or an agency of another
+    region (`region` and `replicator`)."""
+
+    unit: str
+    year: int
+    date: dt.date
+    by_unit: str = ""
+    region: str = ""
+    replicator: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    """An award; `recorded_on` is when the unit recorded it (or, when its case was opened
+    later, the next working day after)."""
+
+    unit: str
+    year: int
+    level: str
+    award_year: int
+    name: str
+    giver: str
+    rank: str
+    recorded_on: dt.date
+
+
+@dataclass(frozen=True)
+class HkiRow:
+    unit: str
+    year: int
+    kind: str
+    number: str
+    status: str
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class FeaturedRow:
+    """The inovasi unggulan of `year`: the unit's case of that year, presented on the date."""
+
+    unit: str
+    year: int
+    presentation_date: dt.date
+    picked_on: dt.date
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Recognition:
+    replications: tuple[ReplicationRow, ...]
+    awards: tuple[AwardRow, ...]
+    hki: tuple[HkiRow, ...]
+    featured: tuple[FeaturedRow, ...]
 
 
 # --- reading and checking --------------------------------------------------------------------
@@ -219,6 +298,29 @@ def _ideas(value: object, where: str) -> tuple[Idea, ...]:
     return tuple(ideas)
 
 
+def _records(value: object, where: str, cls: type[RecordT]) -> tuple[RecordT, ...]:
+    """A non-empty list of tables, each one `cls` whose fields are str, int or dates."""
+    types = {field.name: field.type for field in fields(cls)}  # type: ignore[arg-type]
+    records = []
+    for index, raw in enumerate(_items(value, where)):
+        table = _table(raw, f"{where}[{index}]")
+        for key, item in table.items():
+            expected = types.get(key)
+            # bool is an int, and a datetime a date: neither is what the file means.
+            if expected is not None and (
+                not isinstance(item, expected)  # type: ignore[arg-type]
+                or isinstance(item, bool)
+                or (expected is dt.date and isinstance(item, dt.datetime))
+            ):
+                name = getattr(expected, "__name__", str(expected))
+                raise ContentError(f"{where}[{index}].{key}: expected {name}")
+        try:
+            records.append(cls(**table))
+        except TypeError as exc:  # a missing or unknown key
+            raise ContentError(f"{where}[{index}]: {exc}") from exc
+    return tuple(records)
+
+
 def _counts(value: object, where: str, size: int) -> tuple[int, ...]:
     items = _items(value, where)
     counts = tuple(n for n in items if isinstance(n, int) and not isinstance(n, bool) and n >= 0)
@@ -242,6 +344,7 @@ def units() -> Units:
         opds=_unit_rows(data.get("opds"), "units.opds"),
         kecamatan=_texts(data.get("kecamatan"), "units.kecamatan"),
         others=_unit_rows(data.get("other_units"), "units.other_units"),
+        community=_unit_rows(data.get("community_units"), "units.community_units"),
     )
 
 
@@ -272,6 +375,7 @@ def texts() -> Texts:
     profile = _table(data.get("profile"), "texts.profile")
     mentoring = _table(data.get("mentoring"), "texts.mentoring")
     comments = _table(data.get("comments"), "texts.comments")
+    continuation = _table(data.get("continuation"), "texts.continuation")
 
     def listed(table: dict[str, Any], section: str, key: str) -> tuple[str, ...]:
         return _texts(table.get(key), f"texts.{section}.{key}")
@@ -314,6 +418,7 @@ def texts() -> Texts:
         report_returns=listed(comments, "comments", "report_returns"),
         reject_reasons=listed(comments, "comments", "reject_reasons"),
         withdraw_reasons=listed(comments, "comments", "withdraw_reasons"),
+        perkembangan=listed(continuation, "continuation", "perkembangan"),
     )
 
 
@@ -340,6 +445,7 @@ def plan() -> Plan:
             pinned.append(PinnedCase(year=year, **table))
         except TypeError as exc:
             raise ContentError(f"{where}: {exc}") from exc
+    continued = _records(data.get("continued"), "plan.continued", ContinuedCase)
     evidence = _table(data.get("evidence"), "plan.evidence")
     low, high = _counts(evidence.get("optional"), "plan.evidence.optional", 2)
     chances = _counts(evidence.get("parameter_weights"), "plan.evidence.parameter_weights", 3)
@@ -353,9 +459,21 @@ def plan() -> Plan:
             }
         ),
         pinned=tuple(pinned),
+        continued=continued,
         evidence=Evidence(
             optional=(low, high),
             parameter_weights=(chances[0], chances[1], chances[2]),
             lowered_percent=lowered,
         ),
+    )
+
+
+@cache
+def recognition() -> Recognition:
+    data = _read("recognition.toml")
+    return Recognition(
+        replications=_records(data.get("replications"), "recognition.replications", ReplicationRow),
+        awards=_records(data.get("awards"), "recognition.awards", AwardRow),
+        hki=_records(data.get("hki"), "recognition.hki", HkiRow),
+        featured=_records(data.get("featured"), "recognition.featured", FeaturedRow),
     )

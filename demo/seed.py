@@ -6,6 +6,11 @@ processes, tasks and history agree; only timestamps are moved afterwards, to spr
 over the programme years. The content (units, names, ideas, texts, stage weights, evidence) comes
 from demo.content. Random but deterministic: one random.Random(seed) feeds every choice.
 
+Beside the offices' new innovations it drives the cases of Kukar's Pekan Inovasi proposers
+(schools, BUMDes, community groups: plan.toml pins them), innovations continued from 2025 into
+2026 (workflow.services.continue_innovation, plan.toml `continued`), and then records what the
+verified ones won (recognition.services: replications, awards, HKI, the inovasi unggulan).
+
 The history is back-dated, so nothing it notifies is sent: every e-mail, webhook and digest it
 schedules (and the deadline alerts and weekly digest its overdue cases set off at once) is
 recorded as already delivered, and the people's addresses are in a reserved domain.
@@ -28,6 +33,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from mentoring.models import (
+    CANCELLED_STAGES,
+    COMMUNITY_KINDS,
     OPEN_STAGES,
     RANCANG_BANGUN_SECTIONS,
     Attachment,
@@ -50,6 +57,8 @@ from mentoring.models import (
 from mentoring.profile import ProfileChanges
 from notifications import delivery as notification_delivery
 from notifications.weekly import schedule_weekly_digests
+from recognition import services as recognition_services
+from recognition.models import Award, FeaturedInnovation, HkiFiling, Replication
 from scoring import services as scoring_services
 from submission import services as submission_services
 from submission.models import NationalEntry
@@ -81,22 +90,42 @@ class Summary:
     users: int = 0
     assignments: int = 0
     innovations: int = 0
+    continued: int = 0  # of the innovations: continued from the year before
+    community: int = 0  # of the innovations: of the Pekan Inovasi proposers beyond the offices
     by_stage: dict[str, int] = field(default_factory=dict)
+    recognition: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
         stages = ", ".join(f"{Stage(s).label}: {n}" for s, n in self.by_stage.items())
+        found = self.recognition
         return [
             f"Data demo dibuat dalam {self.seconds:.1f} detik: {self.units} unit, "
             f"{self.users} pengguna, {self.assignments} penugasan pendamping, "
-            f"{self.innovations} inovasi.",
+            f"{self.innovations} inovasi ({self.continued} lanjutan dari tahun sebelumnya, "
+            f"{self.community} dari pengusul Pekan Inovasi di luar perangkat daerah).",
             f"Per tahap: {stages}.",
+            f"Rekognisi: {found.get('replications', 0)} replikasi, "
+            f"{found.get('awards', 0)} penghargaan, {found.get('hki', 0)} HKI, "
+            f"{found.get('featured', 0)} inovasi unggulan.",
         ]
 
 
+def community_codes() -> frozenset[str]:
+    """The Pekan Inovasi proposers beyond the offices: they get their pinned cases only."""
+    return frozenset(row.code for row in content.units().rows if row.kind in COMMUNITY_KINDS)
+
+
 def capacity() -> int:
-    """The most cases a run can have: each takes an idea of its own (ideas.toml)."""
-    return len(content.ideas().all())
+    """The most cases a run can have: each new case of an office takes an idea of its own
+    (ideas.toml); the proposers beyond the offices have their pinned cases, and a continued
+    case carries the idea of the case it continues."""
+    community = community_codes()
+    office_ideas = sum(
+        len(ideas) for code, ideas in content.ideas().by_unit.items() if code not in community
+    )
+    pins = sum(1 for pin in content.plan().pinned if pin.unit in community)
+    return office_ideas + pins + len(content.plan().continued)
 
 
 def stage_weights() -> dict[tuple[int, Stage], int]:
@@ -153,6 +182,20 @@ def minimal_pdf(title: str) -> bytes:
 
 def _pdf_upload(name: str, title: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, minimal_pdf(title), content_type="application/pdf")
+
+
+@dataclass
+class _Planned:
+    """One case to drive: its year, final stage, unit and idea; a continued case also names the
+    planned case it continues (driven first: the first programme year comes first)."""
+
+    year: int
+    stage: Stage
+    code: str
+    idea: Idea
+    continues: "_Planned | None" = None
+    pinned: bool = False  # by plan.toml: a pinned case, or one of a continued innovation's
+    innovation_id: int | None = None  # once driven
 
 
 @dataclass
@@ -269,7 +312,8 @@ class _Seeder:
         rows = content.units().rows
         region = Region.sole()
         units = Unit.objects.bulk_create(
-            Unit(code=row.code, name=row.name, kind=row.kind, region=region) for row in rows
+            Unit(code=row.code, name=row.name, kind=row.kind, category=row.category, region=region)
+            for row in rows
         )
         self.summary.units = len(units)
         names = content.people()
@@ -355,29 +399,150 @@ class _Seeder:
 
     # --- which innovation where -------------------------------------------------------------
 
-    def assign_units(self, plan: list[tuple[int, Stage]]) -> list[tuple[int, Stage, str, Idea]]:
+    def assign_units(self, plan: list[tuple[int, Stage]]) -> list[_Planned]:
         """Give each planned case a unit and the next of that unit's own ideas, each idea used
-        once: a year's pinned cases first (plan.toml), then every unit once, then the units with
-        the most ideas to spare."""
+        once: a year's pinned cases first (plan.toml), then the continued innovations (a closed
+        case of the first year, continued in the last), then every office once, then the
+        offices with the most ideas to spare. The proposers beyond the offices get their pinned
+        cases only."""
         left = {code: list(content.ideas().by_unit.get(code, ())) for code in self.people}
-        cases: list[tuple[int, Stage, str, Idea]] = []
+        community = community_codes()
+        offices = [code for code in self.people if code not in community]
+        cases: list[_Planned] = []
+        first: dict[str, _Planned] = {}  # unit -> the first year's case to continue
         for year in YEARS:
             targets = [stage for y, stage in plan if y == year]
             self.rng.shuffle(targets)
             for pin in content.plan().pinned:
                 stage = Stage(pin.stage)
                 led = [c for c, p in self.people.items() if p.lead[year].username == pin.mentor]
-                code = pin.unit or next((c for c in led if left[c]), "")
-                if pin.year == year and stage in targets and code:
+                code = pin.unit or next((c for c in led if left[c] and c not in community), "")
+                if pin.year == year and stage in targets and code and left[code]:
                     targets.remove(stage)
-                    cases.append((year, stage, code, left[code].pop(0)))
-            order = self.rng.sample(list(self.people), len(self.people))
+                    cases.append(_Planned(year, stage, code, left[code].pop(0), pinned=True))
+            for continued in content.plan().continued:
+                code = continued.unit
+                if year == YEARS[0] and Stage.DONE in targets and left[code]:
+                    targets.remove(Stage.DONE)
+                    first[code] = _Planned(year, Stage.DONE, code, left[code].pop(0), pinned=True)
+                    cases.append(first[code])
+                elif year == YEARS[-1] and code in first and Stage(continued.stage) in targets:
+                    stage = Stage(continued.stage)
+                    targets.remove(stage)
+                    cases.append(
+                        _Planned(year, stage, code, first[code].idea, first[code], pinned=True)
+                    )
+            order = self.rng.sample(offices, len(offices))
             for stage in targets:
-                served = {c for y, _stage, c, _idea in cases if y == year}
+                served = {p.code for p in cases if p.year == year and p.continues is None}
                 fresh = [c for c in order if c not in served and left[c]]
                 code = fresh[0] if fresh else max(order, key=lambda c: len(left[c]))
-                cases.append((year, stage, code, left[code].pop(0)))
+                cases.append(_Planned(year, stage, code, left[code].pop(0)))
         return cases
+
+    # --- what the verified innovations went on to achieve ------------------------------------
+
+    def _recorded_at(self, day: date, case_opened: datetime) -> datetime:
+        """An office-hours moment of `day`, or the next working day after the case was opened
+        if that is later (a case's records are never older than the case), and never after
+        the demo's latest moment."""
+        tz = timezone.get_current_timezone()
+        at = datetime(day.year, day.month, day.day, self.rng.randint(9, 14), tzinfo=tz)
+        at += timedelta(minutes=self.rng.randint(0, 59))
+        if at <= case_opened:
+            at = timezone.localtime(case_opened) + timedelta(days=1)
+            while at.weekday() >= 5:
+                at += timedelta(days=1)
+        return min(at, self.latest)
+
+    def recognition(self, planned: list[_Planned]) -> None:
+        """Record recognition.toml's replications, awards, HKI filings and inovasi unggulan
+        through recognition.services, by the unit's operator (the pick by the admin), each on
+        the unit's pinned case of its year (plan.toml); then date each record on its day (or
+        just after its case was opened, when that came later).
+
+        Left out: a record whose case this run does not have (a small run), or dated after it."""
+        cases: dict[tuple[str, int], int] = {}
+        for case in planned:
+            if case.pinned and case.stage not in CANCELLED_STAGES and case.innovation_id:
+                cases.setdefault((case.code, case.year), case.innovation_id)
+        found = content.recognition()
+        today = self.latest.date()
+        counts = dict.fromkeys(("replications", "awards", "hki", "featured"), 0)
+        dated: list[tuple[type[Replication | Award | HkiFiling], int, int, date]] = []
+        for replication in found.replications:
+            case_id = cases.get((replication.unit, replication.year))
+            if case_id is None or replication.date > today:
+                continue
+            by_unit = self.people[replication.by_unit].unit if replication.by_unit else None
+            who = by_unit.name if by_unit else f"{replication.replicator}, {replication.region}"
+            replicated = recognition_services.record_replication(
+                user=self.people[replication.unit].operator,
+                innovation_id=case_id,
+                date=replication.date,
+                unit_id=by_unit.pk if by_unit else None,
+                region_name=replication.region,
+                replicator_name=replication.replicator,
+                upload=_pdf_upload("surat-keterangan-replikasi.pdf", f"Replikasi oleh {who}"),
+                note=replication.note,
+            )
+            dated.append((Replication, replicated.pk, case_id, replication.date))
+            counts["replications"] += 1
+        for award in found.awards:
+            case_id = cases.get((award.unit, award.year))
+            if case_id is None or award.recorded_on > today:
+                continue
+            won = recognition_services.record_award(
+                user=self.people[award.unit].operator,
+                innovation_id=case_id,
+                level=award.level,
+                year=award.award_year,
+                name=award.name,
+                giver=award.giver,
+                rank=award.rank,
+                upload=_pdf_upload("piagam-penghargaan.pdf", f"{award.name}: {award.rank}"),
+            )
+            dated.append((Award, won.pk, case_id, award.recorded_on))
+            counts["awards"] += 1
+        for hki in found.hki:
+            case_id = cases.get((hki.unit, hki.year))
+            if case_id is None or hki.date > today:
+                continue
+            certificate = None
+            if hki.status == "granted":
+                certificate = _pdf_upload("sertifikat-hki.pdf", f"Surat pencatatan {hki.number}")
+            filed = recognition_services.record_hki(
+                user=self.people[hki.unit].operator,
+                innovation_id=case_id,
+                kind=hki.kind,
+                number=hki.number,
+                status=hki.status,
+                date=hki.date,
+                upload=certificate,
+            )
+            dated.append((HkiFiling, filed.pk, case_id, hki.date))
+            counts["hki"] += 1
+        opened = dict(
+            Innovation.objects.filter(pk__in=cases.values()).values_list("pk", "created_at")
+        )
+        for model, pk, case_id, day in dated:
+            model.objects.filter(pk=pk).update(uploaded_at=self._recorded_at(day, opened[case_id]))
+        for pick in found.featured:
+            case_id = cases.get((pick.unit, pick.year))
+            if case_id is None or pick.picked_on > today:
+                continue
+            featured = recognition_services.pick_featured(
+                user=self.admin,
+                year=pick.year,
+                innovation_id=case_id,
+                presentation_date=pick.presentation_date,
+                note=pick.note,
+            )
+            FeaturedInnovation.objects.filter(pk=featured.pk).update(
+                picked_at=self._recorded_at(pick.picked_on, opened[case_id])
+            )
+            counts["featured"] += 1
+        self.summary.recognition = counts
 
     # --- driving one case -------------------------------------------------------------------
 
@@ -386,9 +551,19 @@ class _Seeder:
         self.organisation()
         plan = plan_stages(self.total)
         with notification_delivery.recorded_as_delivered():
-            for year, stage, code, idea in self.assign_units(plan):
-                people = self.people[code]
-                _CaseDriver(self, year=year, target=stage, people=people, idea=idea).drive()
+            planned = self.assign_units(plan)
+            for case in planned:
+                driver = _CaseDriver(
+                    self,
+                    year=case.year,
+                    target=case.stage,
+                    people=self.people[case.code],
+                    idea=case.idea,
+                    continues=case.continues.innovation_id if case.continues else None,
+                )
+                driver.drive()
+                case.innovation_id = driver.innovation.pk
+            self.recognition(planned)
             # What the back-dated history sets off at once belongs to it: the alerts of the
             # cases it left overdue, and today's and this week's digests.
             scans.scan_deadlines()
@@ -398,6 +573,8 @@ class _Seeder:
             # The region's SPD comes from national statistics; the demo enters believable ones.
             scoring_services.set_spd_score(year=year, spd_score=spd)
         self.summary.innovations = Innovation.objects.count()
+        self.summary.continued = Innovation.objects.filter(continues__isnull=False).count()
+        self.summary.community = Innovation.objects.filter(unit__kind__in=COMMUNITY_KINDS).count()
         counts = dict(Innovation.objects.values_list("stage").annotate(n=Count("id")).order_by())
         self.summary.by_stage = {s: counts[s] for s in Stage.values if s in counts}
         self.summary.seconds = time.monotonic() - started
@@ -408,9 +585,20 @@ class _CaseDriver:
     """Walks one case to its target stage through the real services, recording its moments."""
 
     def __init__(
-        self, seeder: _Seeder, *, year: int, target: Stage, people: _UnitPeople, idea: Idea
+        self,
+        seeder: _Seeder,
+        *,
+        year: int,
+        target: Stage,
+        people: _UnitPeople,
+        idea: Idea,
+        continues: int | None = None,
     ) -> None:
         self.s = seeder
+        # The closed case of an earlier year this one continues (None: a new innovation).
+        self.continues = continues
+        # A Pekan Inovasi proposer beyond the offices: its cases are not reported nationally.
+        self.community = not people.unit.is_office
         self.rng = seeder.rng
         self.year = year
         self.target = target
@@ -483,9 +671,38 @@ class _CaseDriver:
 
     # the stages
 
+    def open_continued(self, previous_id: int) -> None:
+        """Continue the closed case `previous_id` into this year: its profile is carried over,
+        with the "perkembangan inovasi"; the new year's budget is set."""
+        moment = self._moment(0, 0)
+        result = workflow_services.continue_innovation(
+            user=self.p.operator,
+            innovation_id=previous_id,
+            year=self.year,
+            perkembangan=" ".join(_fill(t, self.values) for t in self.texts.perkembangan),
+        )
+        self.innovation = result.innovation
+        # Both histories name each other: the closed case's entry moves with this one.
+        moment.events += [
+            result.event.pk,
+            CaseEvent.objects.filter(innovation_id=previous_id, action=EventKind.CONTINUED)
+            .latest("pk")
+            .pk,
+        ]
+        self._snapshot_tasks(moment)
+        self.edit(
+            self.p.operator,
+            {"budget": Decimal(self.rng.randrange(25, 900) * 1_000_000)},
+            gap=(0.5, 4),
+        )
+
     def open(self) -> None:
+        if self.continues is not None:
+            self.open_continued(self.continues)
+            return
         moment = self._moment(0, 0)
         idea = self.idea
+        inisiators = [Inisiator.PERANGKAT_DAERAH] * 3 + [Inisiator.ASN, Inisiator.KEPALA_DAERAH]
         result = workflow_services.create_innovation(
             user=self.p.operator,
             unit=self.p.unit,
@@ -494,9 +711,10 @@ class _CaseDriver:
                 "name": self.values["name"],
                 "bentuk": idea.bentuk,
                 "jenis": idea.jenis,
-                "inisiator": self.rng.choice(
-                    [Inisiator.PERANGKAT_DAERAH] * 3 + [Inisiator.ASN, Inisiator.KEPALA_DAERAH]
-                ),
+                # The proposers beyond the offices are the community's own.
+                "inisiator": Inisiator.MASYARAKAT
+                if self.community
+                else self.rng.choice(inisiators),
                 "main_urusan": self.s.urusan[idea.urusan],
             },
         )
@@ -581,14 +799,24 @@ class _CaseDriver:
 
     def packaging(self, passing: bool, first: bool = True) -> None:
         if first:
-            implementation = date(self.year - 1, 12, 1) + timedelta(days=self.rng.randint(0, 150))
-            self.edit(
-                self.opd_user(),
-                {
+            changes: ProfileChanges = {}
+            if self.continues is None:
+                # A continued case keeps the rancang bangun, place and dates it carried over.
+                implementation = date(self.year - 1, 12, 1) + timedelta(
+                    days=self.rng.randint(0, 150)
+                )
+                changes = {
                     **rancang_bangun(self.values, self.rng),
                     # Around Tenggarong, inside the regency's bounds.
                     "latitude": Decimal(self.rng.randint(-700_000, -150_000)) / 1_000_000,
                     "longitude": Decimal(self.rng.randint(116_700_000, 117_200_000)) / 1_000_000,
+                    "implementation_date": min(implementation, self.s.now.date()),
+                    "maturity": Maturity.PENERAPAN,
+                }
+            self.edit(
+                self.opd_user(),
+                {
+                    **changes,
                     "priorities": self.rng.sample(self.s.priorities[self.year], 2),
                     "hasil": " ".join(
                         _fill(
@@ -603,8 +831,6 @@ class _CaseDriver:
                         )
                         for t in self.texts.hasil
                     ),
-                    "implementation_date": min(implementation, self.s.now.date()),
-                    "maturity": Maturity.PENERAPAN,
                 },
                 gap=(48, 240),
             )
@@ -682,9 +908,10 @@ class _CaseDriver:
         self.act(self.verifier, Action.ACCEPT, gap=(2, 48))
 
     def reporting(self, passing: bool) -> None:
-        # BRIDA enters the verified case in the national portal; the report then cites it.
-        reference = f"IID-{self.year}-6403-{self.innovation.pk:04d}"
-        if passing or self.rng.random() < 0.5:
+        # BRIDA enters the verified case in the national portal; the report then cites it. A
+        # Pekan Inovasi proposer's case is not reported nationally: nothing to cite.
+        reference = "" if self.community else f"IID-{self.year}-6403-{self.innovation.pk:04d}"
+        if not self.community and (passing or self.rng.random() < 0.5):
             moment = self._moment(4, 48)
             submission_services.record_entry(
                 user=self.s.admin, innovation_id=self.innovation.pk, reference=reference
@@ -826,20 +1053,31 @@ class _CaseDriver:
             fresh = deadlines.new_visit(
                 innovation_id=self.innovation.pk, year=self.year, stage=visit.stage, at=event.at
             )
-            for name in ("entered_at", "sla_days", "due_date", "remind_on", "escalate_on"):
+            for name in (
+                "entered_at",
+                "sla_days",
+                "due_date",
+                "remind_on",
+                "escalate_on",
+                "national",
+            ):
                 setattr(visit, name, getattr(fresh, name))
             visit.next_alert_on, visit.alerts_sent = fresh.next_alert_on, 0
             if visit.left_at is not None:
                 visit.left_at = closing[event.pk]
+            visit.set_days()
         StageVisit.objects.bulk_update(
             visits,
             [
                 "entered_at",
                 "left_at",
+                "entered_on",
+                "left_on",
                 "sla_days",
                 "due_date",
                 "remind_on",
                 "escalate_on",
+                "national",
                 "next_alert_on",
                 "alerts_sent",
             ],
@@ -873,8 +1111,14 @@ class _CaseDriver:
         for row in rows:
             row.at = events[row.pk]
         CaseEvent.objects.bulk_update(rows, ["at"])
-        # Only moves open stage visits; a national entry is dated like its history entry.
-        moves = [row for row in rows if row.action != EventKind.ENTERED_NATIONALLY]
+        # Only this case's moves open its stage visits (a continuation also dates the closed
+        # case's entry naming it); a national entry is dated like its history entry.
+        moves = [
+            row
+            for row in rows
+            if row.action != EventKind.ENTERED_NATIONALLY
+            and row.innovation_id == self.innovation.pk
+        ]
         self._backdate_visits(sorted(moves, key=lambda row: row.pk))
         for row in rows:
             if row.action == EventKind.ENTERED_NATIONALLY:

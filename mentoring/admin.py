@@ -1,5 +1,6 @@
 """Admin pages for the domain's yearly master data: sources, submission rules, the national
-calendar, national priorities, regions, the indicator catalogue; and substitutes (Plt./Plh.)."""
+calendar, national priorities, regions, the indicator catalogue; the units (with the Pekan
+Inovasi category of the proposers beyond the offices); and substitutes (Plt./Plh.)."""
 
 from typing import Any
 
@@ -17,6 +18,7 @@ from .models import (
     Source,
     SubmissionRules,
     Substitution,
+    Unit,
 )
 from .substitutions import substitution_errors
 
@@ -60,6 +62,20 @@ class NationalPriorityAdmin(admin.ModelAdmin):
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "lat_min", "lat_max", "lon_min", "lon_max"]
     autocomplete_fields = ["source"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    """Units, and the Pekan Inovasi category of schools, BUMDes and community groups without a
+    CSV import. The model form runs Unit.clean(), so a wrong kind/category pair is shown on
+    the category field and nothing is saved (the database's check constraint agrees)."""
+
+    list_display = ["code", "name", "kind", "category", "region"]
+    list_filter = ["kind", "category", "region"]
+    search_fields = ["code", "name"]
+    list_select_related = ["region"]
+    fields = ["code", "name", "kind", "category", "region"]
+    ordering = ["name"]
 
 
 @admin.register(Indicator)

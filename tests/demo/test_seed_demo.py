@@ -24,7 +24,9 @@ from mentoring.models import (
     Unit,
 )
 from mentoring.uploads import sniff_content_type
-from workflow.models import CaseEvent, InnovationProcess
+from workflow import deadlines
+from workflow.lifecycle import EventKind
+from workflow.models import CaseEvent, InnovationProcess, StageVisit
 
 
 def seed(*args: str) -> str:
@@ -81,8 +83,6 @@ class TestSmallDemo:
         )
 
     def test_stage_visits_follow_the_backdated_history(self, seeded):
-        from workflow.models import CaseEvent, StageVisit
-
         event_times = set(CaseEvent.objects.values_list("innovation_id", "at"))
         visits = list(StageVisit.objects.all())
         assert visits
@@ -93,6 +93,34 @@ class TestSmallDemo:
                 assert visit.left_at >= visit.entered_at
         # The clocks were recomputed from the moved entry dates: last year's visits are due then.
         assert StageVisit.objects.filter(due_date__year=min(demo.YEARS)).exists()
+
+    def test_stage_visit_clocks_are_those_of_their_moved_entry_national_deadline_too(self, seeded):
+        # Each clocked visit is what deadlines.new_visit gives for its back-dated entry,
+        # "tenggat nasional" included: a visit entered before the year's national close whose
+        # due date is the internal deadline before it is flagged as such on its page.
+        visits = list(StageVisit.objects.exclude(sla_days=None).select_related("innovation"))
+        for visit in visits:
+            fresh = deadlines.new_visit(
+                innovation_id=visit.innovation_id,
+                year=visit.innovation.year,
+                stage=visit.stage,
+                at=visit.entered_at,
+            )
+            assert (visit.due_date, visit.national) == (fresh.due_date, fresh.national), visit.pk
+        assert any(visit.national for visit in visits)
+        assert not all(visit.national for visit in visits)
+
+    def test_stage_visits_keep_the_local_days_of_their_moved_times(self, seeded):
+        # The cycle-time figures read these days (issue 14), not the timestamps.
+        visits = list(StageVisit.objects.select_related("innovation"))
+        assert any(visit.left_at for visit in visits)
+        for visit in visits:
+            left = timezone.localdate(visit.left_at) if visit.left_at else None
+            assert (visit.year, visit.entered_on, visit.left_on) == (
+                visit.innovation.year,
+                timezone.localdate(visit.entered_at),
+                left,
+            ), visit.pk
 
     def test_demo_logins_exist_with_the_given_password(self, seeded):
         names = [
@@ -120,7 +148,9 @@ class TestSmallDemo:
     def test_histories_come_from_the_services_and_match_the_processes(self, seeded):
         for innovation in Innovation.objects.all():
             events = list(innovation.history.order_by("id"))
-            assert events[0].action == "create"
+            # A continued innovation's case opens with the entry naming the case it continues.
+            opening = EventKind.CONTINUED_FROM if innovation.continues_id else "create"
+            assert events[0].action == opening
             assert events[-1].to_stage == innovation.stage
             for before, after in zip(events, events[1:], strict=False):
                 assert after.from_stage == before.to_stage
