@@ -179,9 +179,9 @@ def _estimate_section(report: YearlyReport, styles) -> list:
         Paragraph(
             _(
                 "Angka di bawah adalah <b>perkiraan</b> dari inovasi yang sudah terverifikasi "
-                "(%(n)d inovasi), bukan nilai resmi."
+                "(%(n)d inovasi, %(continued)d di antaranya lanjutan), bukan nilai resmi."
             )
-            % {"n": estimate.innovation_count},
+            % {"n": estimate.innovation_count, "continued": estimate.continued_count},
             styles["body"],
         )
     )
@@ -243,6 +243,8 @@ def _unit_table(report: YearlyReport, styles) -> Table:
         _("Unit"),
         _("Pendamping"),
         _("Inovasi"),
+        _("Baru"),
+        _("Lanjutan"),
         _("Lolos tahap usulan"),
         _("Terverifikasi"),
         _("Selesai"),
@@ -255,16 +257,18 @@ def _unit_table(report: YearlyReport, styles) -> Table:
                 Paragraph(escape(unit.name), styles["cell"]),
                 Paragraph(escape(unit.lead_mentor or "-"), styles["cell"]),
                 unit.total,
+                unit.active,
+                unit.continued,
                 unit.past_proposal,
                 unit.verified,
                 unit.done,
                 yes if unit.target_met else no,
             ]
         )
-    widths = [WIDTH * share for share in (0.31, 0.17, 0.09, 0.11, 0.14, 0.09, 0.09)]
+    widths = [WIDTH * share for share in (0.25, 0.15, 0.08, 0.07, 0.09, 0.1, 0.11, 0.07, 0.08)]
     table = _table(rows, widths, numeric_from=2)
     commands = [
-        ("TEXTCOLOR", (6, index), (6, index), MET if unit.target_met else MISSING)
+        ("TEXTCOLOR", (8, index), (8, index), MET if unit.target_met else MISSING)
         for index, unit in enumerate(report.compliance.units, 1)
     ]
     table.setStyle(TableStyle(commands))
@@ -315,6 +319,19 @@ def yearly_report_pdf(report: YearlyReport) -> bytes:
                 "percent": _num(round(summary.met_percent), 0),
                 "year": report.year,
                 "missing": summary.unit_count - summary.met_count,
+            },
+            styles["body"],
+        ),
+        Paragraph(
+            _(
+                "Inovasi unit tahun %(year)d yang tidak ditolak atau ditarik: "
+                "<b>%(new)d baru</b> dan <b>%(continued)d lanjutan</b> dari tahun sebelumnya "
+                "(hanya inovasi baru yang memenuhi target)."
+            )
+            % {
+                "year": report.year,
+                "new": summary.total("active"),
+                "continued": summary.total("continued"),
             },
             styles["body"],
         ),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionConflict, ActionForbidden, GuardFailed
-from mentoring.models import VERIFIED_STAGES, Innovation
+from mentoring.models import COMMUNITY_KINDS, VERIFIED_STAGES, Innovation
 from mentoring.people import actor_for
 from workflow import events
 
@@ -24,7 +24,18 @@ def record_entry(*, user: User, innovation_id: int, reference: str) -> NationalE
     """
     if not actor_for(user).is_admin:
         raise ActionForbidden(_("Hanya admin BRIDA yang mencatat entri portal nasional."))
-    innovation = Innovation.objects.select_for_update().get(pk=innovation_id)
+    innovation = (
+        Innovation.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=innovation_id)
+    )
+    if innovation.unit.kind in COMMUNITY_KINDS:
+        raise ActionConflict(
+            _(
+                "Inovasi sekolah, BUMDes dan kelompok masyarakat diikutkan Pekan Inovasi daerah, "
+                "tidak dilaporkan ke portal nasional."
+            )
+        )
     if innovation.stage not in VERIFIED_STAGES:
         raise ActionConflict(
             _("Kasus belum lolos verifikasi BRIDA (tahap %(stage)s).")

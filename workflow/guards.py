@@ -5,7 +5,13 @@ from typing import TypedDict
 
 from django.utils.translation import gettext as _
 
-from mentoring.models import EvidenceItem, Indicator, Innovation, MentoringSession
+from mentoring.models import (
+    COMMUNITY_KINDS,
+    EvidenceItem,
+    Indicator,
+    Innovation,
+    MentoringSession,
+)
 
 from . import eligibility
 
@@ -41,7 +47,9 @@ def report_complete(innovation: Innovation) -> Errors:
         errors["report_results"] = [_("Hasil akhir wajib diisi.")]
     if innovation.report_beneficiaries is None:
         errors["report_beneficiaries"] = [_("Jumlah penerima manfaat wajib diisi.")]
-    if not innovation.report_national_ref.strip():
+    # A Pekan Inovasi proposer's innovation is not reported nationally: nothing to cite.
+    reported_nationally = innovation.unit.kind not in COMMUNITY_KINDS
+    if reported_nationally and not innovation.report_national_ref.strip():
         errors["report_national_ref"] = [_("Rujukan laporan sistem nasional wajib diisi.")]
     return errors
 

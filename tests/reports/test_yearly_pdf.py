@@ -90,3 +90,22 @@ def test_only_admin_and_observer(client, report_data):
         assert client.get(URL).status_code == 403
     client.force_login(report_data.admin)
     assert client.get(URL, {"year": "abc"}).status_code == 400
+
+
+def test_new_and_continued_innovations_are_told_apart(report_data, tmp_path):
+    """Issue 13: the PDF says how many of the year's innovations are new (the target) and how
+    many continue an earlier year's, overall and per unit."""
+    earlier = new_innovation(report_data, year=report_data.year - 1, name="Inovasi lama")
+    Innovation.objects.filter(pk=earlier.pk).update(stage=Stage.DONE)
+    continued = new_innovation(report_data, name="Inovasi lanjutan")
+    Innovation.objects.filter(pk=continued.pk).update(stage=Stage.REPORTING, continues=earlier)
+    report = selectors.yearly_report(user=report_data.admin, year=report_data.year)
+    source = tmp_path / "report.pdf"
+    source.write_bytes(yearly_report_pdf(report))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "5 baru dan 1 lanjutan" in " ".join(text.split())
+    assert "3 inovasi, 1 di antaranya lanjutan" in " ".join(text.split())
+    row = next(line for line in text.splitlines() if report_data.unit.name in line)
+    assert row.split()[-7:-4] == ["6", "5", "1"]  # innovations, new, continued
