@@ -265,7 +265,7 @@ def _unit_table(report: YearlyReport, styles) -> Table:
                 yes if unit.target_met else no,
             ]
         )
-    widths = [WIDTH * share for share in (0.25, 0.15, 0.08, 0.07, 0.09, 0.1, 0.11, 0.07, 0.08)]
+    widths = [WIDTH * share for share in (0.24, 0.14, 0.08, 0.06, 0.09, 0.1, 0.12, 0.09, 0.08)]
     table = _table(rows, widths, numeric_from=2)
     commands = [
         ("TEXTCOLOR", (8, index), (8, index), MET if unit.target_met else MISSING)

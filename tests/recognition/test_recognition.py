@@ -463,3 +463,14 @@ def test_removing_a_record(client, org, case):
     client.force_login(org.operator)
     assert client.post(url).status_code == 302
     assert Replication.objects.count() == 0
+
+
+def test_unggulan_page_offers_no_pick_once_the_year_is_full(client, org, case):
+    client.force_login(org.admin)
+    url = reverse("portal:recognition") + f"?year={YEAR}"
+    assert 'id="featured-form"' in client.get(url).content.decode()
+    client.post(url, {"innovation": case.pk, "presentation_date": "2026-11-04"})
+    body = client.get(url).content.decode()
+    assert 'id="featured-form"' not in body and 'id="featured-full"' in body
+    RecognitionYear.objects.filter(year=YEAR).update(featured_limit=2)
+    assert 'id="featured-form"' in client.get(url).content.decode()
