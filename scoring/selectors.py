@@ -497,18 +497,21 @@ def estimate(*, year: int, unit: Unit | int | None = None) -> Estimate:
     return _estimate_from(basis, year=year, unit_id=_unit_id(unit))
 
 
-def _raise_step(innovation: InnovationScore, indicator: Indicator, p: int, delta: Decimal) -> Step:
+def _parameter_step(
+    *,
+    kind: str,
+    title: str,
+    innovation: InnovationScore,
+    indicator: Indicator,
+    p: int,
+    q: int,
+    delta: Decimal,
+) -> Step:
+    """A step on one verified innovation's indicator from parameter p to q."""
     return Step(
-        kind=StepKind.RAISE_PARAMETER,
+        kind=kind,
         iid_delta=delta,
-        title=_("%(innovation)s: naikkan indikator %(number)d (%(indicator)s) dari %(p)d ke %(q)d")
-        % {
-            "innovation": innovation.name,
-            "number": indicator.number,
-            "indicator": indicator.name,
-            "p": p,
-            "q": p + 1,
-        },
+        title=title,
         innovation_id=innovation.innovation_id,
         innovation_name=innovation.name,
         unit_name=innovation.unit_name,
@@ -517,7 +520,28 @@ def _raise_step(innovation: InnovationScore, indicator: Indicator, p: int, delta
         weight=indicator.weight,
         mandatory=indicator.mandatory,
         from_parameter=p,
-        to_parameter=p + 1,
+        to_parameter=q,
+    )
+
+
+def _raise_step(innovation: InnovationScore, indicator: Indicator, p: int, delta: Decimal) -> Step:
+    title = _(
+        "%(innovation)s: naikkan indikator %(number)d (%(indicator)s) dari %(p)d ke %(q)d"
+    ) % {
+        "innovation": innovation.name,
+        "number": indicator.number,
+        "indicator": indicator.name,
+        "p": p,
+        "q": p + 1,
+    }
+    return _parameter_step(
+        kind=StepKind.RAISE_PARAMETER,
+        title=title,
+        innovation=innovation,
+        indicator=indicator,
+        p=p,
+        q=p + 1,
+        delta=delta,
     )
 
 
@@ -531,30 +555,25 @@ def _suggested(innovation: InnovationScore, indicator: Indicator) -> int:
 def _replication_step(
     innovation: InnovationScore, indicator: Indicator, p: int, q: int, delta: Decimal
 ) -> Step:
-    return Step(
+    title = _(
+        "%(innovation)s: %(count)d replikasi sudah tercatat; unggah buktinya untuk indikator "
+        "%(number)d (%(indicator)s), dari %(p)d ke %(q)d"
+    ) % {
+        "innovation": innovation.name,
+        "count": innovation.replications,
+        "number": indicator.number,
+        "indicator": indicator.name,
+        "p": p,
+        "q": q,
+    }
+    return _parameter_step(
         kind=StepKind.RECORDED_REPLICATIONS,
-        iid_delta=delta,
-        title=_(
-            "%(innovation)s: %(count)d replikasi sudah tercatat; unggah buktinya untuk indikator "
-            "%(number)d (%(indicator)s), dari %(p)d ke %(q)d"
-        )
-        % {
-            "innovation": innovation.name,
-            "count": innovation.replications,
-            "number": indicator.number,
-            "indicator": indicator.name,
-            "p": p,
-            "q": q,
-        },
-        innovation_id=innovation.innovation_id,
-        innovation_name=innovation.name,
-        unit_name=innovation.unit_name,
-        indicator_number=indicator.number,
-        indicator_name=indicator.name,
-        weight=indicator.weight,
-        mandatory=indicator.mandatory,
-        from_parameter=p,
-        to_parameter=q,
+        title=title,
+        innovation=innovation,
+        indicator=indicator,
+        p=p,
+        q=q,
+        delta=delta,
     )
 
 

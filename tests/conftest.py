@@ -11,6 +11,13 @@ def _fresh_cache():
     from scoring.freshness import SCORING
 
     generations.advance(SCORING)
+    # The holiday calendar and yearly policies are cached per process; rolled-back rows must
+    # not outlive their test.
+    from workflow import deadlines
+
+    deadlines.clear_cache()
+    yield
+    deadlines.clear_cache()
 
 
 @pytest.fixture(autouse=True)

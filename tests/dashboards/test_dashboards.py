@@ -34,14 +34,6 @@ WITA = ZoneInfo("Asia/Makassar")
 TODAY = dt.date(2026, 9, 16)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    # The holiday calendar is cached per process; a rolled-back Holiday must not leak.
-    deadlines.clear_cache()
-    yield
-    deadlines.clear_cache()
-
-
 def at(day: dt.date, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=WITA)
 

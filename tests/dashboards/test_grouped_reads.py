@@ -12,19 +12,11 @@ import time_machine
 from dashboards import selectors as dashboards
 from mentoring.models import FollowUp, MentorAssignment, MentoringSession, Stage
 from tests.factories import Org, act, new_innovation
-from workflow import deadlines
 
 pytestmark = pytest.mark.django_db
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = dt.date(2026, 9, 16)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar():
-    deadlines.clear_cache()
-    yield
-    deadlines.clear_cache()
 
 
 def wita(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

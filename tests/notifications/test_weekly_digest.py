@@ -40,9 +40,6 @@ def _setup(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = SITE
     settings.NOTIFICATIONS_WEBHOOK_URL = ""
-    deadlines.clear_cache()
-    yield
-    deadlines.clear_cache()
 
 
 def case(org: Org, due: dt.date, **fields):

@@ -29,13 +29,6 @@ def early(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(7, 30), tzinfo=WITA)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    deadlines.clear_cache()
-    yield
-    deadlines.clear_cache()
-
-
 def local_days(innovation) -> list[tuple[int | None, dt.date | None, dt.date | None]]:
     return list(
         StageVisit.objects.filter(innovation=innovation)
