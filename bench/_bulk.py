@@ -2,7 +2,8 @@
 
 Raw SQL serves data generation only (the pages under test use the ORM). Table and column names
 come from the models' `_meta` and are quoted by the connection; every value is a parameter.
-Past years are closed: their cases are done, with three finished stage visits each.
+Past years are closed: their cases are done, with three finished stage visits each (with
+their due dates, as production keeps them).
 """
 
 import datetime as dt
@@ -55,16 +56,18 @@ def copy_closed_years(*, prefix: str, source_year: int, years: list[int], per_ye
             start = dt.datetime(year, 3, 1, 9, tzinfo=dt.UTC)
             cursor.execute(
                 f"INSERT INTO {visit_table} ({_q('innovation_id')}, {_q('stage')}, "  # noqa: S608
-                f"{_q('holder')}, {_q('entered_at')}, {_q('left_at')}, {_q('national')}, "
-                f"{_q('alerts_sent')}) "
+                f"{_q('holder')}, {_q('entered_at')}, {_q('left_at')}, {_q('due_date')}, "
+                f"{_q('national')}, {_q('alerts_sent')}) "
                 f"SELECT i.{_q('id')}, s.stage, s.holder, "
                 f"%s + (i.{_q('id')} %% 30 + 5 * s.k) * interval '1 day', "
                 f"%s + (i.{_q('id')} %% 30 + 5 * s.k + 1 + (i.{_q('id')} + s.k) %% 7) "
-                f"* interval '1 day', false, 0 "
+                f"* interval '1 day', "
+                f"(%s + (i.{_q('id')} %% 30 + 5 * s.k + 5) * interval '1 day')::date, false, 0 "
                 f"FROM {table} i CROSS JOIN (VALUES (0, %s, %s), (1, %s, %s), (2, %s, %s)) "
                 f"AS s(k, stage, holder) "
                 f"WHERE i.{_q('year')} = %s AND i.{_q('name')} LIKE %s",
                 [
+                    start,
                     start,
                     start,
                     Stage.PROPOSAL,

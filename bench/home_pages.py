@@ -137,6 +137,8 @@ def _orm_chunk(first: int, end: int, org, units: list, urusan) -> None:
                     holder=lifecycle.holder_of(stage),
                     entered_at=start + dt.timedelta(days=5 * k),
                     left_at=start + dt.timedelta(days=5 * k + 1 + (i + k) % 7),
+                    # A finished visit keeps its due date, as in production.
+                    due_date=(start + dt.timedelta(days=5 * k + 5)).date(),
                 )
             )
         if case.stage in lifecycle.DEFAULT_SLA_DAYS:

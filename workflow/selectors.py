@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,7 +291,8 @@ def keyset_page(
 
 
 def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
-    """Cases waiting for this person ("Tugas saya"), oldest wait first.
+    """Cases waiting for this person ("Tugas saya"), oldest wait first, each with its
+    `unit_name` and `waiting_since`.
 
     SQL narrows by `awaiting` and the person's units/assignments; the policy then keeps the
     cases where they hold one of the stage's own moves.
@@ -329,9 +330,8 @@ def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
         Innovation.objects.filter(scope)
         # What the task list shows and the policy reads: an admin or a verifier may have
         # thousands of cases waiting at national size.
-        .only("id", "name", "stage", "year", "unit_id", "awaiting", "unit__name")
-        .select_related("unit")
-        .annotate(waiting_since=Max("history__at"))
+        .only("id", "name", "stage", "year", "unit_id", "awaiting")
+        .annotate(unit_name=F("unit__name"), waiting_since=Max("history__at"))
         .order_by("waiting_since", "id")
     )
     return [innovation for innovation in rows if policy.holds(actor, innovation)]

@@ -471,6 +471,7 @@ def test_my_tasks_list_is_capped_at_the_oldest_fifty(client, org):
     assert "53 kasus menunggu Anda" in page and 'id="my-tasks-capped"' in page
     tasks = page[page.index('id="my-tasks"') : page.index('id="my-tasks-capped"')]
     assert tasks.count("<li data-innovation=") == 50
+    assert tasks.count(f"{org.unit.name} · 2026") == 50  # each row names its unit
 
 
 @pytest.mark.django_db

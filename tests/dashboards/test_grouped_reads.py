@@ -12,6 +12,7 @@ import time_machine
 from dashboards import selectors as dashboards
 from mentoring.models import FollowUp, MentorAssignment, MentoringSession, Stage
 from tests.factories import Org, act, new_innovation
+from workflow.models import StageVisit
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,26 @@ def test_percentile_of_counted_values_is_that_of_the_values_written_out():
             assert dashboards.percentile(counts, fraction) == pytest.approx(expected)
             assert dashboards.percentile(values, fraction) == pytest.approx(expected)
     assert dashboards.percentile({}, 0.5) is None
+
+
+def test_the_overdue_list_is_the_longest_overdue_and_the_count_is_all_of_them(org):
+    """Summary's overdue list comes from the open visits' due-date index and its count from the
+    per-unit figures: 18 overdue cases over two units (ties by case id), one due today (not
+    overdue) and one of last year; the list shows the 15 longest overdue."""
+    other = Org()
+    overdue = []
+    for n in range(18):
+        case = new_innovation(org if n % 2 else other)
+        due = dt.date(2026, 8, 3) + dt.timedelta(days=n // 2)
+        StageVisit.objects.filter(innovation=case, left_at__isnull=True).update(due_date=due)
+        overdue.append((due, case.pk))
+    today_due = new_innovation(org)
+    StageVisit.objects.filter(innovation=today_due, left_at__isnull=True).update(due_date=TODAY)
+    last_year = new_innovation(org, year=2025)
+    StageVisit.objects.filter(innovation=last_year, left_at__isnull=True).update(
+        due_date=dt.date(2026, 1, 5)
+    )
+    board = dashboards.summary(year=2026, today=TODAY)
+    assert board.overdue_count == 18
+    assert [row.pk for row in board.overdue] == [pk for _due, pk in sorted(overdue)][:15]
+    assert sum(load.overdue for load in board.mentors) == 18
