@@ -72,7 +72,7 @@ TIMED_STAGES = tuple(DEFAULT_SLA_DAYS)
 ATTENTION_LIMIT = 25
 OVERDUE_LIMIT = 15
 UNITS_WITHOUT_LIMIT = 100
-STEPS_LIMIT = 5
+STEPS_LIMIT = scoring.PANEL_STEPS
 
 
 # --- data shapes ------------------------------------------------------------------------------

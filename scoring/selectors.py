@@ -112,6 +112,8 @@ CENT = Decimal("0.01")
 DELTA_PLACES = Decimal("0.0001")
 # A change that no save announces (an edit in SQL) reaches the cached panel within this time.
 PANEL_SECONDS = 600
+# The home pages' IID panel shows this many next best steps (the panel the timers keep warm).
+PANEL_STEPS = 5
 
 
 class RulesetMissing(LookupError):

@@ -5,11 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.utils import translation
 
 from mentoring.models import EvidenceItem, Stage
 from recognition.models import Replication
-from scoring.selectors import cached_estimate_and_steps, estimate_and_steps
+from scoring.selectors import PANEL_STEPS, cached_estimate_and_steps, estimate_and_steps
 from scoring.services import set_spd_score
 from workflow.services import review_evidence
 
@@ -84,3 +86,16 @@ def test_each_language_keeps_its_own_titles(org):
         english = panel()[1]
         assert english == live()[1]
     assert indonesian[0].title != english[0].title
+
+
+@time_machine.travel(dt.datetime(2026, 9, 16, 9, tzinfo=dt.UTC), tick=False)
+def test_the_timers_recompute_the_panel_before_a_visit(org, django_assert_num_queries):
+    case(org, params=ALL_THREE, urusan=YANDAS[0])
+    call_command("warm_iid_panel")
+    for language in ("id", "en"):
+        with translation.override(language), django_assert_num_queries(0):
+            assert cached_estimate_and_steps(year=2026, limit=PANEL_STEPS)[0].innovation_count == 1
+    case(org, params=ALL_THREE, urusan=YANDAS[1])  # a change: the next read would recompute
+    call_command("warm_iid_panel")
+    with django_assert_num_queries(0):
+        assert cached_estimate_and_steps(year=2026, limit=PANEL_STEPS)[0].innovation_count == 2
