@@ -72,7 +72,6 @@ TIMED_STAGES = tuple(DEFAULT_SLA_DAYS)
 ATTENTION_LIMIT = 25
 OVERDUE_LIMIT = 15
 UNITS_WITHOUT_LIMIT = 100
-STEPS_LIMIT = scoring.PANEL_STEPS
 
 
 # --- data shapes ------------------------------------------------------------------------------
@@ -785,7 +784,7 @@ def summary(*, year: int, today: dt.date | None = None) -> Summary:
     )
 
 
-def iid_panel(*, year: int, limit: int = STEPS_LIMIT) -> IidPanel:
+def iid_panel(*, year: int, limit: int = scoring.PANEL_STEPS) -> IidPanel:
     """The regency's estimated IID of the year and the top next best steps (cached until
     their inputs change)."""
     try:
