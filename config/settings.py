@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "portal",
     "scoring",
     "reports",
+    "dashboards",
     "submission",
     "audit",
     "recognition",

@@ -3,11 +3,11 @@
 `make run` runs it in the web process with the embedded (in-memory) channel layer, whose pushes
 reach only that process's sockets, so overdue alerts arrive live; with Redis it is a process of
 its own (`python -m config.timers`). Every minute: viewflow's `workflow_timers`,
-`scan_deadlines`, `warm_iid_panel` (the home pages' IID estimate recomputed after a change,
-before someone opens a home page) and the re-enqueueing of stale deliveries. Once a day the
-daily notification digests, once per ISO week the deadline digests (at start-up too; both
-commands are idempotent per person and period, so a restart sends nothing twice). Any number of
-runners may run at once: the scans lock the rows they take.
+`scan_deadlines`, `warm_iid_panel` and `warm_dashboards` (the home pages' IID estimate and
+summary recomputed after a change, before someone opens a home page) and the re-enqueueing of
+stale deliveries. Once a day the daily notification digests, once per ISO week the deadline
+digests (at start-up too; both commands are idempotent per person and period, so a restart
+sends nothing twice). Any number of runners may run at once: the scans lock the rows they take.
 """
 
 import datetime as dt
@@ -44,6 +44,7 @@ def loop_forever() -> None:
         run("workflow_timers", "-v", "0")
         run("scan_deadlines")
         run("warm_iid_panel")
+        run("warm_dashboards")
         if digest_day != today:
             if run("send_notification_digests"):
                 digest_day = today

@@ -18,13 +18,14 @@ import bisect
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -40,10 +41,12 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core import params
+from core import generations, params
 from core.params import MAX_YEAR, MIN_YEAR
+from dashboards.freshness import DASHBOARDS
 from mentoring.models import (
     CANCELLED_STAGES,
     COMMUNITY_KINDS,
@@ -842,6 +845,31 @@ def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[
 # --- the home page ----------------------------------------------------------------------------
 
 
+# A net under the generation (freshness.py): a change that bypassed the model signals shows
+# after this long at the latest.
+CACHE_SECONDS = 600
+
+_T = TypeVar("_T")
+
+
+def _cached(key: str, compute: Callable[[], _T]) -> _T:
+    """`compute()`, kept in the shared cache until the home figures' inputs change; the key
+    names the language too (the figures carry translated labels)."""
+    key = f"dashboards:{key}:{get_language()}:{generations.current(DASHBOARDS)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_summary(*, year: int, today: dt.date | None = None) -> Summary:
+    """summary(), from the shared cache while nothing it reads has changed (the timers keep
+    this year's computed: warm_dashboards)."""
+    today = today or timezone.localdate()
+    return _cached(f"summary:{year}:{today}", lambda: summary(year=year, today=today))
+
+
 def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> HomeDashboard:
     """The sections of `user`'s home page below "Tugas saya", one per role they hold: mentor
     (units assigned in `year`), OPD head (units they head), admin (summary + IID estimate),
@@ -852,14 +880,17 @@ def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> Ho
     mentor = head = board = iid = None
     # A substitute (Plt./Plh., a mentor's substitute) sees the section of whom they stand in for.
     if actor.has(Role.MENTOR) or actor.acting_mentor:
-        mentor = mentor_dashboard(user=user, year=year, today=today)
+        mentor = _cached(
+            f"mentor:{user.pk}:{year}:{today}",
+            lambda: mentor_dashboard(user=user, year=year, today=today),
+        )
         sections.append("mentor")
     if headed := actor.headed_units:
         head = head_dashboard(unit_ids=headed, year=year, today=today)
         sections.append("head")
     national = None
     if actor.is_admin or actor.has(Role.OBSERVER):
-        board = summary(year=year, today=today)
+        board = cached_summary(year=year, today=today)
         iid = iid_panel(year=year)
         national = submission.window_summary(user=user, year=year, today=today)
         sections += ["summary", "iid"]

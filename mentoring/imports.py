@@ -505,12 +505,12 @@ def _write_person(person: _Person, units: dict[str, Unit], groups: dict[str, Gro
         )
     if person.year is not None:
         MentorAssignment.objects.filter(mentor=user, year=person.year).delete()
-        MentorAssignment.objects.bulk_create(
-            MentorAssignment(
+        # Row by row: a save tells the cached home figures (dashboards.freshness); a person
+        # mentors a handful of units.
+        for code in person.mentor_units:
+            MentorAssignment.objects.create(
                 unit=units[code], mentor=user, year=person.year, is_lead=code in person.leads
             )
-            for code in person.mentor_units
-        )
     return created
 
 

@@ -8,9 +8,11 @@ def _fresh_cache():
     # Each test starts from its own data: nothing cached by an earlier test may be read (the
     # cache may be a Redis shared by every run, so it is moved on rather than cleared).
     from core import generations
+    from dashboards.freshness import DASHBOARDS
     from scoring.freshness import SCORING
 
     generations.advance(SCORING)
+    generations.advance(DASHBOARDS)
     # The holiday calendar and yearly policies are cached per process; rolled-back rows must
     # not outlive their test.
     from workflow import deadlines
