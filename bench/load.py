@@ -1,21 +1,27 @@
 """Load: N virtual users with a realistic mix against 1 and 2 server processes, on PostgreSQL and
 Redis. Prints figures; not a test.
 
-Each virtual user is a person of one role (admin, observer, head, operator, mentor, in turn)
-with a signed-in session for the pages and an API token for the writes, and repeats, without
-think time: home page 30 %, innovation list 20 %, a case's page 20 %, search 10 %, an evidence
-upload 5 % (its own case in packaging) and an action 15 % (its own unit's case: the operator
-submits, the head returns it with a comment, round and round). The users are spread over the
-server processes as a load balancer would (user i -> process i mod k). Measured per process
-count: requests/s, actions/s and actions/s per core, p50 and p99 latency overall and per kind,
-and errors (any status >= 400 or a failed connection).
+Each virtual user is a person of one role (admin, observer, head, operator, mentor, in turn) with a
+signed-in session for the pages and an API token for the writes, and repeats: home page 30 %,
+innovation list 20 %, a case's page 20 %, search 10 %, an evidence upload 5 % (its own case in
+packaging) and an action 15 % (its own unit's case: the operator submits, the head returns it with
+a comment, round and round). The users are spread over the server processes as a load balancer
+would (user i -> process i mod k). Measured per process count and think time: requests/s, actions/s
+and actions/s per core, p50 and p99 latency overall and per kind, and errors (any status >= 400 or
+a failed connection).
+
+Think time (`BENCH_THINK`, default "0,1-5"): "0" is a closed loop, each user sending its next
+request the moment the last one answers (the servers' capacity: latency there is users /
+throughput); "1-5" has each user read the page for 1 to 5 seconds (uniform) before the next
+click, as a busy official on a phone would (Locust's and k6's usual pacing): the latency
+people feel at that many users.
 
 The client runs in a process of its own (threads on keep-alive connections): on this 2-core
 machine it competes with the servers for the CPU, the same way for every configuration, so
 compare the configurations with each other, not with another machine.
 
     .venv/bin/python bench/load.py                 # 50 users, 1 and 2 processes, 30 s each
-    BENCH_USERS=20 BENCH_SECONDS=10 BENCH_PROCESSES=1 .venv/bin/python bench/load.py
+    BENCH_USERS=20 BENCH_SECONDS=10 BENCH_PROCESSES=1 BENCH_THINK=0 .venv/bin/python bench/load.py
     BENCH_SERVER=uvicorn .venv/bin/python bench/load.py   # uvicorn workers, if installed
 """
 
@@ -43,6 +49,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "5"))
 PROCESSES = [int(n) for n in os.environ.get("BENCH_PROCESSES", "1,2").split(",")]
 SERVER = os.environ.get("BENCH_SERVER", "daphne")
+THINK = os.environ.get("BENCH_THINK", "0,1-5").split(",")
 FILLER_CASES = int(os.environ.get("BENCH_CASES", "1000"))
 YEAR = 2026
 MIX = [
@@ -192,8 +199,12 @@ def prepare(plan_path: str) -> None:
 
 
 class VirtualUser(threading.Thread):
-    def __init__(self, index: int, plan: dict, port: int, stop_at: float, results: list) -> None:
+    def __init__(
+        self, index: int, plan: dict, port: int, stop_at: float, results: list, think: str
+    ) -> None:
         super().__init__(daemon=True)
+        low, _, high = think.partition("-")
+        self.think = (float(low), float(high or low))
         self.me = plan["users"][index]
         self.plan = plan
         self.port = port
@@ -294,14 +305,17 @@ class VirtualUser(threading.Thread):
             else:
                 status = self.page(self.plan[kind])
             self.results.append((now, kind, (time.perf_counter() - started) * 1000, status))
+            if self.think[1]:
+                pause = self.random.uniform(*self.think)
+                time.sleep(max(0.0, min(pause, self.stop_at - time.monotonic())))
 
 
-def client(plan_path: str, ports: list[int], out_path: str) -> None:
+def client(plan_path: str, ports: list[int], out_path: str, think: str) -> None:
     plan = json.loads(Path(plan_path).read_text())
     stop_at = time.monotonic() + WARMUP + SECONDS
     results: list = []
     users = [
-        VirtualUser(i, plan, ports[i % len(ports)], stop_at, results)
+        VirtualUser(i, plan, ports[i % len(ports)], stop_at, results, think)
         for i in range(len(plan["users"]))
     ]
     started = time.monotonic()
@@ -371,13 +385,13 @@ def start_servers(count: int, env: dict, log: Path) -> tuple[list[subprocess.Pop
     return procs, ports
 
 
-def report(count: int, rows: list) -> None:
+def report(count: int, think: str, rows: list) -> None:
     latencies = [ms for _, ms, _ in rows]
     errors = sum(1 for _, _, status in rows if status >= 400)
     actions = sum(1 for kind, _, status in rows if kind == "action" and status < 400)
     cores = min(count, os.cpu_count() or 1)
     print(
-        f"{SERVER} x{count}: {len(rows) / SECONDS:7.1f} req/s  "
+        f"{SERVER} x{count} think {think} s: {len(rows) / SECONDS:7.1f} req/s  "
         f"actions {actions / SECONDS:5.1f}/s ({actions / SECONDS / cores:5.1f}/s per core)  "
         f"p50 {statistics.median(latencies):6.1f} ms  p99 {pct(latencies, 99):7.1f} ms  "
         f"errors {errors}/{len(rows)}"
@@ -401,7 +415,7 @@ def main() -> None:
         prepare(sys.argv[2])
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--client":
-        client(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4])
+        client(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4], sys.argv[5])
         return
     name = PG_URL.rsplit("/", 1)[1]
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
@@ -420,20 +434,29 @@ def main() -> None:
         f"warm-up, ~{FILLER_CASES + 2 * USERS} cases; prepared in {took:.0f} s"
     )
     for count in PROCESSES:
-        procs, ports = start_servers(count, env, work / f"server-{count}.log")
-        out = work / f"results-{count}.json"
-        try:
-            subprocess.run(
-                [sys.executable, __file__, "--client", str(plan), json.dumps(ports), str(out)],
-                env=env,
-                cwd=ROOT,
-                check=True,
-            )
-        finally:
-            for proc in procs:
-                proc.terminate()
-                proc.wait(timeout=30)
-        report(count, json.loads(out.read_text()))
+        for think in THINK:
+            procs, ports = start_servers(count, env, work / f"server-{count}.log")
+            out = work / f"results-{count}-{think}.json"
+            try:
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--client",
+                        str(plan),
+                        json.dumps(ports),
+                        str(out),
+                        think,
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    check=True,
+                )
+            finally:
+                for proc in procs:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+            report(count, think, json.loads(out.read_text()))
         print(f"    server log: {work / f'server-{count}.log'}")
 
 
