@@ -8,9 +8,11 @@ the data as it was before the commit while the change was being made.
 """
 
 import time
+from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models.signals import post_delete, post_save
 
 
 def make_key(key: str, key_prefix: str, version: int) -> str:
@@ -45,3 +47,16 @@ def bump(name: str) -> None:
     """`name`'s data changed: now, and once more when the transaction commits."""
     advance(name)
     transaction.on_commit(lambda: advance(name))
+
+
+def follow(name: str, inputs: Iterable[type[models.Model]]) -> None:
+    """Bump `name` whenever a row of one of `inputs` is saved or deleted (bulk updates pass no
+    signal: their callers save row by row or bump themselves)."""
+
+    def changed(**_kwargs: object) -> None:
+        bump(name)
+
+    for model in inputs:
+        uid = f"generation-{name}-{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)

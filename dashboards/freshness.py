@@ -5,7 +5,6 @@ case of the year (the summary ~150 ms, a mentor of 92 units ~110 ms); between tw
 every home page reads them from the cache."""
 
 from django.contrib.auth.models import User
-from django.db.models.signals import post_delete, post_save
 
 from core import generations
 from mentoring.models import (
@@ -37,12 +36,5 @@ INPUTS = (
 )
 
 
-def inputs_changed(**_kwargs: object) -> None:
-    generations.bump(DASHBOARDS)
-
-
 def connect() -> None:
-    for model in INPUTS:
-        uid = f"dashboards-{model.__name__}"
-        post_save.connect(inputs_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(inputs_changed, sender=model, dispatch_uid=uid)
+    generations.follow(DASHBOARDS, INPUTS)

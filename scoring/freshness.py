@@ -3,7 +3,7 @@ cached IID panel (selectors.cached_estimate_and_steps) is recomputed on its next
 bulk update of an input, "mark the rest valid", cannot change the estimate: a case under
 verification counts its evidence as chosen, reviewed or not, until its stage moves (a save)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 
 from core import generations
 from mentoring.models import EvidenceItem, Indicator, Innovation, Unit, Urusan
@@ -24,14 +24,14 @@ INPUTS = (
 )
 
 
-def inputs_changed(**_kwargs: object) -> None:
+def related_urusan_changed(**_kwargs: object) -> None:
     generations.bump(SCORING)
 
 
 def connect() -> None:
-    for model in INPUTS:
-        post_save.connect(inputs_changed, sender=model, dispatch_uid=f"scoring-{model.__name__}")
-        post_delete.connect(inputs_changed, sender=model, dispatch_uid=f"scoring-{model.__name__}")
+    generations.follow(SCORING, INPUTS)
     m2m_changed.connect(
-        inputs_changed, sender=Innovation.related_urusan.through, dispatch_uid="scoring-related"
+        related_urusan_changed,
+        sender=Innovation.related_urusan.through,
+        dispatch_uid="scoring-related",
     )
