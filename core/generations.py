@@ -8,11 +8,15 @@ the data as it was before the commit while the change was being made.
 """
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+_T = TypeVar("_T")
 
 
 def make_key(key: str, key_prefix: str, version: int) -> str:
@@ -60,3 +64,15 @@ def follow(name: str, inputs: Iterable[type[models.Model]]) -> None:
         uid = f"generation-{name}-{model._meta.label}"
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def cached(name: str, key: str, compute: Callable[[], _T], *, timeout: int) -> _T:
+    """`compute()`, kept in the shared cache until `name` moves on (or `timeout` seconds pass,
+    a net for changes that bypass the signals); the key names the language too, for results
+    that carry translated labels."""
+    full_key = f"{name}:{key}:{get_language()}:{current(name)}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value

@@ -18,14 +18,13 @@ import bisect
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import accumulate
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -41,7 +40,6 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import generations, params
@@ -849,25 +847,17 @@ def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[
 # after this long at the latest.
 CACHE_SECONDS = 600
 
-_T = TypeVar("_T")
-
-
-def _cached(key: str, compute: Callable[[], _T]) -> _T:
-    """`compute()`, kept in the shared cache until the home figures' inputs change; the key
-    names the language too (the figures carry translated labels)."""
-    key = f"dashboards:{key}:{get_language()}:{generations.current(DASHBOARDS)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
-
 
 def cached_summary(*, year: int, today: dt.date | None = None) -> Summary:
     """summary(), from the shared cache while nothing it reads has changed (the timers keep
     this year's computed: warm_dashboards)."""
     today = today or timezone.localdate()
-    return _cached(f"summary:{year}:{today}", lambda: summary(year=year, today=today))
+    return generations.cached(
+        DASHBOARDS,
+        f"summary:{year}:{today}",
+        lambda: summary(year=year, today=today),
+        timeout=CACHE_SECONDS,
+    )
 
 
 def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> HomeDashboard:
@@ -880,9 +870,11 @@ def home_dashboard(*, user: User, year: int, today: dt.date | None = None) -> Ho
     mentor = head = board = iid = None
     # A substitute (Plt./Plh., a mentor's substitute) sees the section of whom they stand in for.
     if actor.has(Role.MENTOR) or actor.acting_mentor:
-        mentor = _cached(
+        mentor = generations.cached(
+            DASHBOARDS,
             f"mentor:{user.pk}:{year}:{today}",
             lambda: mentor_dashboard(user=user, year=year, today=today),
+            timeout=CACHE_SECONDS,
         )
         sections.append("mentor")
     if headed := actor.headed_units:

@@ -76,10 +76,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from operator import itemgetter
 
-from django.core.cache import cache
 from django.db.models import Count, Max
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import generations
@@ -772,10 +770,9 @@ def cached_estimate_and_steps(*, year: int, limit: int) -> tuple[Estimate, list[
     changes (freshness.py): the home pages show it on every visit, and at national scale it
     reads every case of the year. The cached estimate leaves out the per-innovation list,
     which those pages do not show. Raises RulesetMissing."""
-    key = f"scoring:panel:{year}:{limit}:{get_language()}:{generations.current(SCORING)}"
-    cached = cache.get(key)
-    if cached is None:
+
+    def compute() -> tuple[Estimate, list[Step]]:
         estimate, steps = estimate_and_steps(year=year, limit=limit)
-        cached = (replace(estimate, innovations=()), steps)
-        cache.set(key, cached, PANEL_SECONDS)
-    return cached
+        return replace(estimate, innovations=()), steps
+
+    return generations.cached(SCORING, f"panel:{year}:{limit}", compute, timeout=PANEL_SECONDS)
