@@ -82,8 +82,12 @@ class Actor:
     def own_units(self) -> frozenset[int]:
         """The units the person heads (or stands in for the head of) or operates, with the role
         group that makes it count."""
-        units = self.head_of | self.operator_of | frozenset(self.acting_head)
-        return frozenset(unit for unit in units if self.works_in(unit))
+        return self.headed_units | self.operated_units
+
+    @property
+    def operated_units(self) -> frozenset[int]:
+        """The units the person operates with the operator's role group."""
+        return self.operator_of if Role.OPD_OPERATOR in self.roles else frozenset()
 
     @property
     def units_headed_in_own_right(self) -> frozenset[int]:

@@ -85,7 +85,7 @@ def _error_status(error: ServiceError) -> int:
 def home(request):
     """Tugas saya (the cases waiting for me, oldest wait first), then each of my roles'
     dashboard for the programme year (`?year=`, default this year)."""
-    cases = selectors.waiting_for(user=request.user)
+    tasks = selectors.waiting_for(user=request.user)
     actor = actor_for(request.user)
     year, year_error = dashboard_selectors.programme_year(raw=request.GET.get("year"))
     if year_error:
@@ -93,8 +93,8 @@ def home(request):
     board = dashboard_selectors.home_dashboard(user=request.user, year=year)
     # The operator's own board: the unit's cases by stage, the next step and the deadlines.
     operator_board = (
-        operator_dashboard(unit_ids=actor.operator_of, year=year)
-        if actor.has(Role.OPD_OPERATOR) and actor.operator_of
+        operator_dashboard(unit_ids=actor.operated_units, year=year)
+        if actor.operated_units
         else None
     )
     return _page(
@@ -102,10 +102,10 @@ def home(request):
         "portal/home.html",
         {
             "operator_board": operator_board,
-            "cases": cases,
+            "tasks": tasks,
             # An observer acts on nothing: their home opens on the regency's figures instead
             # of an always empty "0 kasus menunggu Anda".
-            "show_tasks": bool(cases) or any(actor.has(role) for role in ACTING_ROLES),
+            "show_tasks": bool(tasks.total) or any(actor.has(role) for role in ACTING_ROLES),
             "can_create": bool(actor.own_units),
             "board": board,
             "charts": dashboard_charts.summary_charts(board.summary) if board.summary else {},

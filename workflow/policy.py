@@ -4,9 +4,11 @@
 combines that with the case's stage.
 """
 
+from collections import defaultdict
+
 from django.db.models import Q
 
-from mentoring.models import Holder, Innovation, Role, Stage
+from mentoring.models import Holder, Innovation, MentoringSession, Role, Stage
 from mentoring.people import Actor
 from mentoring.profile import PROFILE_FIELDS, REPORT_FIELDS
 
@@ -23,19 +25,48 @@ def can_view_unit(actor: Actor, unit_id: int, year: int) -> bool:
     return actor.sees_everything or actor.works_in(unit_id) or (unit_id, year) in actor.mentored
 
 
+def _mentored_scope(actor: Actor) -> Q:
+    """The cases of the (unit, year) pairs the person mentors: one clause per year, not per
+    pair (a mentor of a national team has a hundred units, and clauses cost time to build)."""
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for unit_id, year in sorted(actor.mentored):
+        by_year[year].append(unit_id)
+    scope = Q(pk__in=[])
+    for year, unit_ids in by_year.items():
+        scope |= Q(year=year, unit_id__in=unit_ids)
+    return scope
+
+
 def visible_scope(actor: Actor) -> Q:
     """can_view as a filter on innovations."""
     if actor.sees_everything:
         return Q()
-    scope = Q(pk__in=[])
     # Substitutes (Plt./Plh., a mentor on leave) see what the person they stand in for sees.
-    units: set[int] = set(actor.headed_units)
-    if actor.has(Role.OPD_OPERATOR):
-        units |= actor.operator_of
-    if units:
-        scope |= Q(unit_id__in=units)
-    for unit_id, year in actor.mentored:
-        scope |= Q(unit_id=unit_id, year=year)
+    units = actor.headed_units | actor.operated_units
+    return (Q(unit_id__in=units) if units else Q(pk__in=[])) | _mentored_scope(actor)
+
+
+def held_scope(actor: Actor) -> Q:
+    """holds as a filter on innovations (the cases waiting for this person): a case waits for
+    the holder of its stage's own moves (`awaiting`). tests/workflow/test_task_scope.py holds
+    the two equal."""
+    scope = Q(pk__in=[])
+    if actor.headed_units:
+        scope |= Q(awaiting=Holder.HEAD, unit_id__in=actor.headed_units)
+    if units := actor.headed_units | actor.operated_units:
+        scope |= Q(awaiting=Holder.OPD, unit_id__in=units)
+    mentored = _mentored_scope(actor)
+    scope |= Q(mentored, awaiting=Holder.MENTOR)
+    if actor.has(Role.VERIFIER):
+        # Never the verifier of a case they mentored (assigned, or logged a session on it).
+        own_sessions = MentoringSession.objects.filter(mentor_id=actor.user.pk)
+        scope |= (
+            Q(awaiting=Holder.VERIFIER)
+            & ~mentored
+            & ~Q(pk__in=own_sessions.values("innovation_id"))
+        )
+    if actor.is_admin:
+        scope |= Q(awaiting=Holder.ADMIN)
     return scope
 
 

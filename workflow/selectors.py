@@ -4,6 +4,7 @@ with its filters, what waits for a person, and one case's page."""
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
@@ -290,51 +291,40 @@ def keyset_page(
     return rows, None
 
 
-def waiting_for(*, user: User | AnonymousUser) -> list[Innovation]:
-    """Cases waiting for this person ("Tugas saya"), oldest wait first, each with its
-    `unit_name` and `waiting_since`.
+TASKS_SHOWN = 50
 
-    SQL narrows by `awaiting` and the person's units/assignments; the policy then keeps the
-    cases where they hold one of the stage's own moves.
-    """
+
+@dataclass(frozen=True)
+class Tasks:
+    """ "Tugas saya": the oldest waits first (at most `TASKS_SHOWN`) and how many wait in all."""
+
+    cases: list[Innovation]
+    total: int
+
+
+def waiting_for(*, user: User | AnonymousUser, limit: int = TASKS_SHOWN) -> Tasks:
+    """Cases waiting for this person ("Tugas saya"), oldest wait first, each with its
+    `unit_name` and `waiting_since`; counted and cut to `limit` in SQL (an admin or a
+    verifier has thousands waiting at national size)."""
     actor = actor_for(user)
     if not actor.user.is_authenticated:
-        return []
-    scope = Q(pk__in=[])
-    opd_units: set[int] = set()
-    # Units headed in the person's own right or as a substitute (Plt./Plh.) today.
-    if headed := actor.headed_units:
-        scope |= Q(awaiting=Holder.HEAD, unit_id__in=headed)
-        # The office's own stages wait for its operators: a head finds them here only where
-        # the unit has no active operator (the head's dashboard lists the unit's cases).
-        staffed = Membership.objects.filter(
-            ACTIVE_MEMBER, unit_id__in=headed, position=Membership.Position.OPERATOR
-        ).values_list("unit_id", flat=True)
-        opd_units |= set(headed) - set(staffed)
-    if actor.has(Role.OPD_OPERATOR):
-        opd_units |= actor.operator_of
-    if opd_units:
-        scope |= Q(awaiting=Holder.OPD, unit_id__in=opd_units)
-    # Assigned, or standing in for a mentor on leave; one clause per year, not per unit (a
-    # mentor of a national team has a hundred units, and the clauses cost time to build).
-    mentored: dict[int, list[int]] = defaultdict(list)
-    for unit_id, year in sorted(actor.mentored):
-        mentored[year].append(unit_id)
-    for year, unit_ids in mentored.items():
-        scope |= Q(awaiting=Holder.MENTOR, year=year, unit_id__in=unit_ids)
-    if actor.has(Role.VERIFIER):
-        scope |= Q(awaiting=Holder.VERIFIER)
-    if actor.is_admin:
-        scope |= Q(awaiting=Holder.ADMIN)
+        return Tasks(cases=[], total=0)
+    # The office's own stages wait for its operators: a head finds them here only where the
+    # unit has no active operator (the head's dashboard lists the unit's cases).
+    staffed = Membership.objects.filter(
+        ACTIVE_MEMBER,
+        unit_id__in=actor.headed_units - actor.operated_units,
+        position=Membership.Position.OPERATOR,
+    )
+    waiting = Innovation.objects.filter(policy.held_scope(actor)).exclude(
+        awaiting=Holder.OPD, unit_id__in=staffed.values("unit_id")
+    )
     rows = (
-        Innovation.objects.filter(scope)
-        # What the task list shows and the policy reads: an admin or a verifier may have
-        # thousands of cases waiting at national size.
-        .only("id", "name", "stage", "year", "unit_id", "awaiting")
+        waiting.only("id", "name", "stage", "year", "unit_id", "awaiting")
         .annotate(unit_name=F("unit__name"), waiting_since=Max("history__at"))
         .order_by("waiting_since", "id")
     )
-    return [innovation for innovation in rows if policy.holds(actor, innovation)]
+    return Tasks(cases=list(rows[:limit]), total=waiting.count())
 
 
 def innovation_page(*, pk: int) -> Innovation:

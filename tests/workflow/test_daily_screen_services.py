@@ -228,9 +228,9 @@ def test_creator_who_left_the_operators_still_hears_the_approval(org):
 def test_heads_tasks_leave_out_cases_waiting_for_the_operator(org):
     draft = new_innovation(org, name="Masih Draf")
     gate = advance(org, new_innovation(org, name="Minta Setuju"), Stage.PROPOSAL_GATE)
-    names = {case.name for case in selectors.waiting_for(user=org.head)}
+    names = {case.name for case in selectors.waiting_for(user=org.head).cases}
     assert names == {gate.name}
     # A unit without an operator: its head does the office's own stages too.
     Membership.objects.filter(user=org.operator).delete()
-    names = {case.name for case in selectors.waiting_for(user=org.head)}
+    names = {case.name for case in selectors.waiting_for(user=org.head).cases}
     assert names == {gate.name, draft.name}

@@ -74,7 +74,7 @@ def test_plt_acts_as_head_only_within_the_range_and_only_for_that_unit():
             actor = actor_for(fresh(plt))
             assert not policy.can_view(actor, cases[0]), day
             assert policy.allowed_actions(actor, cases[0]) == []
-            assert selectors.waiting_for(user=fresh(plt)) == []
+            assert selectors.waiting_for(user=fresh(plt)).cases == []
             assert not selectors.visible_innovations(user=fresh(plt)).exists()
             with pytest.raises(ActionForbidden):
                 act(fresh(plt), cases[0], "approve")
@@ -85,7 +85,7 @@ def test_plt_acts_as_head_only_within_the_range_and_only_for_that_unit():
             assert policy.can_view(actor, cases[n])
             assert set(policy.allowed_actions(actor, cases[n])) == {"approve", "return", "withdraw"}
             assert policy.editable_fields(actor, cases[n]) == frozenset()  # a gate: none
-            assert {c.pk for c in selectors.waiting_for(user=fresh(plt))} >= {cases[n].pk}
+            assert {c.pk for c in selectors.waiting_for(user=fresh(plt)).cases} >= {cases[n].pk}
             assert set(selectors.visible_innovations(user=fresh(plt))) == set(cases)
             assert not policy.can_view(actor, elsewhere)
             with pytest.raises(ActionForbidden):
@@ -231,7 +231,8 @@ def test_a_named_mentor_takes_over_a_mentor_on_leave():
             (org.mentor.pk, True),
             (stand_in.pk, False),
         }
-        assert [c.pk for c in selectors.waiting_for(user=fresh(stand_in))] == [early.pk, case.pk]
+        tasks = selectors.waiting_for(user=fresh(stand_in))
+        assert [c.pk for c in tasks.cases] == [early.pk, case.pk]
         session = workflow_services.log_session(
             user=fresh(stand_in),
             innovation_id=case.pk,

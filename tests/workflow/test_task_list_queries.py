@@ -22,7 +22,7 @@ def waiting_for_verification(org: Org, n: int) -> list[Innovation]:
 
 def tasks(user: User) -> list[int]:
     # A fresh user object: the person's snapshot is read once per request.
-    return [case.pk for case in selectors.waiting_for(user=User.objects.get(pk=user.pk))]
+    return [case.pk for case in selectors.waiting_for(user=User.objects.get(pk=user.pk)).cases]
 
 
 def test_a_verifiers_list_costs_the_same_queries_for_3_or_30_cases(
