@@ -351,6 +351,12 @@ def start_servers(count: int, env: dict, log: Path) -> tuple[list[subprocess.Pop
             ]
         ]
         ports = [port]
+    elif SERVER == "gunicorn":
+        # The production HTTP processes (deploy/gunicorn.conf.py): `count` threaded WSGI workers.
+        port = free_port()
+        env = {**env, "PANDU_WEB_BIND": f"127.0.0.1:{port}", "PANDU_WEB_WORKERS": str(count)}
+        commands = [[sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"]]
+        ports = [port]
     else:
         ports = [free_port() for _ in range(count)]
         commands = [
