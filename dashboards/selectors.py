@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from core import generations, params
 from core.params import MAX_YEAR, MIN_YEAR
-from dashboards.freshness import DASHBOARDS
+from dashboards.freshness import CACHE_SECONDS, DASHBOARDS
 from mentoring.models import (
     CANCELLED_STAGES,
     COMMUNITY_KINDS,
@@ -841,11 +841,6 @@ def visit_rows(*, innovation: Innovation, today: dt.date | None = None) -> list[
 
 
 # --- the home page ----------------------------------------------------------------------------
-
-
-# A net under the generation (freshness.py): a change that bypassed the model signals shows
-# after this long at the latest.
-CACHE_SECONDS = 600
 
 
 def cached_summary(*, year: int, today: dt.date | None = None) -> Summary:

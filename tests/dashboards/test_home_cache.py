@@ -15,6 +15,8 @@ from core import generations
 from dashboards import freshness
 from dashboards import selectors as dashboards
 from mentoring.models import MentorAssignment, Stage, Substitution
+from mentoring.people import actor_for
+from reports import selectors as reports
 from tests.factories import Org, act, advance, log_session, make_unit, new_innovation
 from workflow.models import Holiday
 
@@ -135,3 +137,24 @@ def test_the_timers_recompute_the_summary_before_a_visit(org, django_assert_num_
     call_command("warm_dashboards")
     with django_assert_num_queries(0):
         assert dashboards.cached_summary(year=2026).innovations == 2
+
+
+def test_the_reports_compliance_is_kept_for_those_who_see_everything_and_follows_changes(
+    org, django_assert_num_queries
+):
+    case = new_innovation(org)
+    figures = reports.compliance(user=org.observer, year=2026)
+    actor_for(org.admin)  # the admin's roles, read once per request
+    with django_assert_num_queries(0):
+        assert reports.compliance(user=org.admin, year=2026) == figures
+    line = next(u for u in figures.units if u.unit_id == org.unit.pk)
+    assert (line.total, line.past_proposal, line.lead_mentor != "") == (1, 0, True)
+    act(org.operator, case, "submit")
+    act(org.head, case, "approve")
+    new_innovation(org)
+    line = next(
+        u for u in reports.compliance(user=org.admin, year=2026).units if u.unit_id == org.unit.pk
+    )
+    assert (line.total, line.past_proposal) == (2, 1)
+    # A head's own offices are counted for them, not read from the everyone-sees cache.
+    assert [u.unit_id for u in reports.compliance(user=org.head, year=2026).units] == [org.unit.pk]
