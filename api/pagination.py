@@ -2,7 +2,9 @@
 for any depth (issue 14).
 
 `?page=N` reads OFFSET rows and counts the whole filtered list: exact, but slower the deeper the
-page and the larger the list. `?after=<year>.<id>` (empty for the first page) reads the page
+page; so page numbers reach the first `LIST_COUNT_CAP` rows (10,000, as far as the web list
+counts), and a deeper page answers 400 naming `after` (at 500,000 innovations page 10,000 took
+~900 ms). `?after=<year>.<id>` (empty for the first page) reads the page
 off the list's `(-year, -id)` index from that position, as the web list does
 (workflow.selectors.keyset_page): a page deep in 500,000 costs what the first does, and nothing
 is counted (`count` is null).
@@ -18,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.params import whole_number
 from mentoring.models import Innovation
 from workflow import selectors
 
@@ -25,6 +28,10 @@ CURSOR_PARAM = "after"
 CURSOR_ERROR = _(
     "Posisi harus berbentuk <tahun>.<id> (angka saja, seperti pada tautan next), atau kosong "
     "untuk halaman pertama."
+)
+DEPTH_ERROR = _(
+    "Nomor halaman hanya sampai %(last)d (%(rows)d baris pertama); untuk membaca lebih jauh "
+    "gunakan posisi (after), seperti pada tautan next."
 )
 RANKED_ERROR = _(
     "Hasil pencarian teks (q) diurutkan menurut kecocokan: gunakan nomor halaman (page), bukan "
@@ -37,7 +44,7 @@ CURSOR_DESCRIPTION = (
     "misses no row and repeats none, even while cases are added. Not with a text search "
     "(`q`) on PostgreSQL, which lists the best matches first: it pages by `page` (400 "
     "otherwise). Without `after`, `page` numbers the pages: it counts the whole filtered "
-    "list and reads past every earlier row, so a deep page of a large list is slow."
+    "list and reads past every earlier row, so page numbers stop at the first 10,000 rows."
 )
 
 
@@ -46,9 +53,22 @@ class InnovationPagination(PageNumberPagination):
 
     page_size = cast(int, api_settings.PAGE_SIZE)  # set in settings.REST_FRAMEWORK
 
+    @property
+    def last_numbered_page(self) -> int:
+        return selectors.LIST_COUNT_CAP // self.page_size
+
+    def depth_error(self) -> str:
+        return str(DEPTH_ERROR) % {
+            "last": self.last_numbered_page,
+            "rows": selectors.LIST_COUNT_CAP,
+        }
+
     def paginate_queryset(self, queryset, request, view=None):
         self.keyset = CURSOR_PARAM in request.query_params
         if not self.keyset:
+            number = whole_number(request.query_params.get(self.page_query_param, ""))
+            if number is not None and number > self.last_numbered_page:
+                raise ValidationError({self.page_query_param: [self.depth_error()]})
             return super().paginate_queryset(queryset, request, view)
         raw = request.query_params[CURSOR_PARAM]
         after = selectors.parse_cursor(raw)
@@ -91,9 +111,11 @@ class InnovationPagination(PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         page, *rest = super().get_schema_operation_parameters(view)
         page["description"] = (
-            "A page number (counts the whole filtered list; slow deep in a large list: "
-            "prefer `after`)."
+            "A page number (counts the whole filtered list). Page numbers reach the first "
+            f"{selectors.LIST_COUNT_CAP:,} rows; a deeper page answers 400: read on with "
+            "`after`."
         )
+        page["schema"] = {"type": "integer", "minimum": 1, "maximum": self.last_numbered_page}
         after = {
             "name": CURSOR_PARAM,
             "required": False,

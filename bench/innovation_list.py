@@ -108,9 +108,13 @@ def positions(user, params: dict) -> list[tuple[int, int]]:
 
 def deep_urls(url: str, admin) -> list[str]:
     """For the admin, the list deep down and filtered. The API: page numbers (OFFSET and a
-    count) and positions (`after`, keyset, no count) at the first page, half-way and, for the
+    count) half-way or, in a long list, at the last numbered page (LIST_COUNT_CAP rows deep;
+    deeper pages answer 400), and positions (`after`, keyset, no count) at the first page,
+    half-way and, for the
     overdue cases, the last page (the one that must show nothing follows); the web list by
     position half-way."""
+    from workflow.selectors import LIST_COUNT_CAP
+
     everything = positions(admin, {})
     half = "{}.{}".format(*everything[len(everything) // 2])
     if not url.startswith("/api/"):
@@ -120,7 +124,7 @@ def deep_urls(url: str, admin) -> list[str]:
     # The last page starts after the row that ends the page before it.
     overdue_last = "{}.{}".format(*overdue[max(0, (len(overdue) - 1) // PAGE * PAGE - 1)])
     return [
-        f"{url}?page={max(1, len(everything) // PAGE // 2)}",
+        f"{url}?page={max(1, min(len(everything) // 2, LIST_COUNT_CAP) // PAGE)}",
         f"{url}?after=",
         f"{url}?after={half}",
         f"{url}?q=4242",

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from api.pagination import InnovationPagination
 from mentoring.models import Innovation, MentoringSession, Stage
 from tests.factories import Org, new_innovation
+from workflow import selectors
 from workflow.models import StageVisit
 
 API = "/api/v1"
@@ -219,3 +220,23 @@ def test_a_deep_page_costs_what_the_first_does(org, earlier, as_user):
             crossing_rows, crossing = _page_queries(client, f"{org.year}.{order[2 * SIZE + 1]}")
             assert crossing_rows == order[2 * SIZE + 2 : 3 * SIZE + 2]
             assert len(crossing) == len(first) + 1
+
+
+@pytest.mark.django_db
+def test_page_numbers_stop_at_the_counted_rows_and_name_after(org, as_user, monkeypatch):
+    """At 500,000 innovations page 10,000 took ~900 ms (OFFSET reads every earlier row): page
+    numbers reach the rows the lists count (LIST_COUNT_CAP), deeper reads go by position."""
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2 * SIZE)
+    for _ in range(3 * SIZE):
+        new_innovation(org)
+    client = as_user(org.admin)
+    last = client.get(LIST, {"page": 2})
+    assert last.status_code == 200 and len(last.data["results"]) == SIZE
+    assert last.data["count"] == 3 * SIZE  # still exact
+    deeper = client.get(LIST, {"page": 3})
+    assert deeper.status_code == 400
+    (problem,) = deeper.data["errors"]["page"]
+    assert "sampai 2" in problem and "after" in problem
+    # The rows past the numbered pages are one position away.
+    rest = client.get(LIST, {"after": f"{org.year}.{last.data['results'][-1]['id']}"})
+    assert len(rest.data["results"]) == SIZE
