@@ -22,7 +22,11 @@ compare the configurations with each other, not with another machine.
 
     .venv/bin/python bench/load.py                 # 50 users, 1 and 2 processes, 30 s each
     BENCH_USERS=20 BENCH_SECONDS=10 BENCH_PROCESSES=1 BENCH_THINK=0 .venv/bin/python bench/load.py
+    BENCH_SERVER=gunicorn .venv/bin/python bench/load.py  # the production HTTP processes
     BENCH_SERVER=uvicorn .venv/bin/python bench/load.py   # uvicorn workers, if installed
+
+`BENCH_SERVER=gunicorn` runs deploy/gunicorn.conf.py (as many threaded WSGI workers as the
+process count), as production serves plain HTTP; the default, daphne, is what `make run` serves.
 """
 
 import collections
