@@ -67,10 +67,12 @@ def fresh_database(tmp_path: Path, seed: str, prefix: str) -> Iterator[tuple[dic
 
 
 @contextlib.contextmanager
-def serving(command: list[str], env: dict, log_path: Path) -> Iterator[str]:
-    """Run `command` (with "{port}" in it) on a free port until it accepts connections;
-    yields its base URL, and stops it after."""
-    port = free_port()
+def serving(
+    command: list[str], env: dict, log_path: Path, *, port: int | None = None
+) -> Iterator[str]:
+    """Run `command` (with "{port}" in it, or configured for `port`) on a free port until it
+    accepts connections; yields its base URL, and stops it after."""
+    port = port or free_port()
     process = None
     with log_path.open("wb") as log:
         try:

@@ -1,24 +1,38 @@
-"""The production process layout (deploy/README.md), run for real: plain HTTP under gunicorn's
-threaded WSGI workers (deploy/gunicorn.conf.py), WebSockets on a daphne process, both on
-PostgreSQL and Redis. A head signed in through gunicorn holds a live socket on daphne; the
-operator's submission, made through gunicorn, reaches that socket across Redis; the head's
-"Tugas saya" (gunicorn) lists the case; the readiness probe answers from gunicorn."""
+"""The production process layout (deploy/README.md), run for real: nginx with deploy/nginx.conf
+in front (its TLS swapped for a local port), plain HTTP under gunicorn's threaded WSGI workers
+(deploy/gunicorn.conf.py), WebSockets upgraded through to a daphne process, both on PostgreSQL
+and Redis. A head signed in through the proxy holds a live socket on daphne; the operator's
+submission, served by gunicorn, reaches that socket across Redis; the head's "Tugas saya"
+lists the case; the readiness probe answers through the proxy.
+
+Running it found that the proxy's `Host $host` drops a non-default port: on a site served on
+another port than 443, Django's CSRF check refused every browser login and the socket's origin
+check every live connection (now `$http_host`)."""
 
 import json
 import os
 import re
+import shutil
 import sys
+from pathlib import Path
 
 import pytest
 import requests
 from django.db import connection
 from websockets.sync.client import connect
 
-from tests.servers import DAPHNE, fresh_database, serving
+from tests.servers import DAPHNE, ROOT, free_port, fresh_database, serving
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the layout runs on PostgreSQL and Redis (CI)"
-)
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the layout runs on PostgreSQL and Redis (CI)"
+    ),
+    # .ci/run installs nginx; elsewhere the test needs it installed.
+    pytest.mark.skipif(
+        not Path(NGINX).exists() and not os.environ.get("CI"), reason="nginx not installed"
+    ),
+]
 
 SEED = """
 import json
@@ -48,9 +62,27 @@ def signed_in(base: str, username: str) -> requests.Session:
     return session
 
 
+def proxy_config(*, web: str, sockets: str, port: int, run: Path) -> Path:
+    """deploy/nginx.conf on plain HTTP at `port`, sending to the servers started here."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    conf = conf.replace("server 127.0.0.1:8001;", f"server {web.removeprefix('http://')};")
+    conf = conf.replace("server 127.0.0.1:8101;", f"server {sockets.removeprefix('http://')};")
+    conf = re.sub(r"listen 443 ssl;\s*http2 on;", f"listen 127.0.0.1:{port};", conf)
+    conf = re.sub(r"\n\s*ssl_certificate(_key)?\s[^;]+;", "", conf)
+    conf = conf[: conf.rindex("server {")]  # the port-80 redirect to https
+    temp = " ".join(f"{kind}_temp_path {run / kind};" for kind in ("client_body", "proxy"))
+    path = run / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""  # temp files under a private tmp dir
+    path.write_text(
+        f"{user} daemon off; pid {run / 'nginx.pid'}; error_log {run / 'error.log'};\n"
+        f"events {{}}\nhttp {{ access_log off; {temp}\n{conf}\n}}\n"
+    )
+    return path
+
+
 @pytest.fixture
 def layout(tmp_path):
-    """(gunicorn's base URL, daphne's, the seeded people) on a fresh database."""
+    """(the proxy's base URL, the seeded people) on a fresh database."""
     if not os.environ.get("REDIS_URL"):
         pytest.skip("the processes share the channel layer through Redis (CI sets REDIS_URL)")
     with fresh_database(tmp_path, SEED, "pandu_layout") as (env, data):
@@ -61,18 +93,21 @@ def layout(tmp_path):
                 [*GUNICORN, "--bind", "127.0.0.1:{port}"], web_env, tmp_path / "gunicorn.log"
             ) as web,
         ):
-            yield web, sockets, data
+            port = free_port()
+            conf = proxy_config(web=web, sockets=sockets, port=port, run=tmp_path)
+            command = [NGINX, "-c", str(conf), "-e", str(tmp_path / "error.log")]
+            with serving(command, env, tmp_path / "nginx.log", port=port) as proxy:
+                yield proxy, data
 
 
-def test_http_on_gunicorn_and_live_pushes_from_daphne_share_sessions_and_redis(layout):
-    web, sockets, people = layout
+def test_through_the_proxy_pages_on_gunicorn_and_live_pushes_on_daphne(layout):
+    web, people = layout
     assert requests.get(f"{web}/health/ready", timeout=10).json()["status"] == "ok"
 
     head = signed_in(web, people["head"])
-    ws_url = sockets.replace("http://", "ws://") + "/ws/notifications/"
+    ws_url = web.replace("http://", "ws://") + "/ws/notifications/"
     cookie = f"sessionid={head.cookies['sessionid']}"
-    # Behind the proxy both servers share one origin: the page's socket comes from it.
-    with connect(ws_url, additional_headers={"Cookie": cookie, "Origin": sockets}) as live:
+    with connect(ws_url, additional_headers={"Cookie": cookie, "Origin": web}) as live:
         assert json.loads(live.recv(timeout=10)) == {"type": "unread", "count": 0}
 
         # The operator's app: an API token (same database), the submission through gunicorn.
