@@ -165,7 +165,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The database's name keeps apart the pushes of deployments (or parallel test
+            # runs, each on its own database with the same user ids) that share one Redis,
+            # as the cache's key function does.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"pandu:{DATABASES['default']['NAME']}"},
         }
     }
 else:
