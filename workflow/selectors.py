@@ -296,7 +296,8 @@ TASKS_SHOWN = 50
 
 @dataclass(frozen=True)
 class Tasks:
-    """ "Tugas saya": the oldest waits first (at most `TASKS_SHOWN`) and how many wait in all."""
+    """The cases of "Tugas saya", oldest wait first (at most `TASKS_SHOWN`), and how many wait
+    in all."""
 
     cases: list[Innovation]
     total: int
