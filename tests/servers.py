@@ -14,8 +14,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The whole app (HTTP + WebSocket) as `make run` serves it; {port} is filled in.
-DAPHNE = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", "{port}"]
-DAPHNE += ["config.asgi:application"]
+DAPHNE = [
+    sys.executable,
+    "-m",
+    "daphne",
+    "-b",
+    "127.0.0.1",
+    "-p",
+    "{port}",
+    "config.asgi:application",
+]
 
 
 def free_port() -> int:

@@ -42,8 +42,7 @@ def visible_scope(actor: Actor) -> Q:
     if actor.sees_everything:
         return Q()
     # Substitutes (Plt./Plh., a mentor on leave) see what the person they stand in for sees.
-    units = actor.headed_units | actor.operated_units
-    return (Q(unit_id__in=units) if units else Q(pk__in=[])) | _mentored_scope(actor)
+    return Q(unit_id__in=actor.headed_units | actor.operated_units) | _mentored_scope(actor)
 
 
 def held_scope(actor: Actor) -> Q:

@@ -325,7 +325,9 @@ def waiting_for(*, user: User | AnonymousUser, limit: int = TASKS_SHOWN) -> Task
         .annotate(unit_name=F("unit__name"), waiting_since=Max("history__at"))
         .order_by("waiting_since", "id")
     )
-    return Tasks(cases=list(rows[:limit]), total=waiting.count())
+    cases: list[Innovation] = list(rows[:limit])
+    # Counted only when the page is full: most people have fewer than `limit` waiting.
+    return Tasks(cases=cases, total=waiting.count() if len(cases) == limit else len(cases))
 
 
 def innovation_page(*, pk: int) -> Innovation:
